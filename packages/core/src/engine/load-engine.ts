@@ -1,0 +1,150 @@
+import * as tf from "@tensorflow/tfjs";
+
+import { EngineError } from "../errors.js";
+
+/** The engines graft can run on, fastest first. */
+export const ENGINE_NAMES = ["gpu", "node", "wasm", "cpu"] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** The engine graft runs on, and why it was picked. */
+export interface Engine {
+  readonly name: EngineName;
+  /** TF.js backend name (`tensorflow`, `wasm`, `cpu`). */
+  readonly backend: string;
+  /** One line for logs, e.g. "graft engine: wasm (tfjs-node-gpu: not installed; tfjs-node: not installed)". */
+  readonly description: string;
+  /** Why each faster engine was skipped. */
+  readonly skipped: readonly { readonly name: EngineName; readonly reason: string }[];
+}
+
+/** Options of {@link loadEngine}. */
+export interface LoadEngineOptions {
+  /**
+   * Force one engine; fails if it cannot load.
+   * @default process.env.GRAFT_ENGINE, else the fastest that loads
+   */
+  engine?: EngineName;
+}
+
+let current: Promise<Engine> | undefined;
+let currentKey: string | undefined;
+
+/**
+ * Picks the TF.js engine: tfjs-node-gpu, then tfjs-node, then wasm (with
+ * graft's training kernels), then the pure-JS cpu backend. `GRAFT_ENGINE` or
+ * `options.engine` forces one. Safe to call many times: the engine loads once.
+ */
+export function loadEngine(options: LoadEngineOptions = {}): Promise<Engine> {
+  const forced = options.engine ?? parseEngineEnv(process.env["GRAFT_ENGINE"]);
+  const key = forced ?? "auto";
+  if (current && currentKey === key) return current;
+  currentKey = key;
+  current = pick(forced).catch((error: unknown) => {
+    current = undefined;
+    throw error;
+  });
+  return current;
+}
+
+function parseEngineEnv(value: string | undefined): EngineName | undefined {
+  if (value === undefined || value === "" || value === "auto") return undefined;
+  if ((ENGINE_NAMES as readonly string[]).includes(value)) return value as EngineName;
+  throw new EngineError(
+    `GRAFT_ENGINE is "${value}", expected one of ${ENGINE_NAMES.join(", ")} (or unset for automatic).`,
+    { fix: `unset GRAFT_ENGINE, or set GRAFT_ENGINE=wasm` },
+  );
+}
+
+async function pick(forced: EngineName | undefined): Promise<Engine> {
+  const order = forced ? [forced] : ENGINE_NAMES;
+  const skipped: { name: EngineName; reason: string }[] = [];
+  for (const name of order) {
+    try {
+      const backend = await activate(name);
+      const why = skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
+      return {
+        name,
+        backend,
+        skipped,
+        description: `graft engine: ${name}${forced ? " (forced by GRAFT_ENGINE)" : ""}${why ? ` (${why})` : ""}`,
+      };
+    } catch (error) {
+      if (forced) {
+        throw new EngineError(`The "${name}" engine could not be loaded: ${reason(error)}`, {
+          fix: installHint(name),
+          cause: error,
+        });
+      }
+      skipped.push({ name, reason: reason(error) });
+    }
+  }
+  throw new EngineError(
+    `No TF.js engine could be loaded (${skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}).`,
+    { fix: "npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm" },
+  );
+}
+
+async function activate(name: EngineName): Promise<string> {
+  switch (name) {
+    case "gpu":
+    case "node": {
+      // Both register the "tensorflow" backend on the shared tfjs-core.
+      await importOptional(name === "gpu" ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node");
+      await setBackend("tensorflow");
+      return "tensorflow";
+    }
+    case "wasm": {
+      await import("@tensorflow/tfjs-backend-wasm");
+      const { registerWasmTrainingKernels } = await import("./wasm/register.js");
+      registerWasmTrainingKernels();
+      await setBackend("wasm");
+      return "wasm";
+    }
+    case "cpu":
+      await setBackend("cpu");
+      return "cpu";
+  }
+}
+
+async function setBackend(backend: string): Promise<void> {
+  const ok = await tf.setBackend(backend);
+  if (!ok) throw new Error(`tf.setBackend("${backend}") returned false`);
+  await tf.ready();
+}
+
+async function importOptional(specifier: string): Promise<void> {
+  try {
+    await import(specifier);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
+      if (String((error as Error).message).includes(`'${specifier}'`)) {
+        throw new Error("not installed", { cause: error });
+      }
+    }
+    // Installed without its native binding (the install script could not download libtensorflow).
+    throw new Error(`installed but failed to load (${firstLine(error)})`, { cause: error });
+  }
+}
+
+function installHint(name: EngineName): string {
+  switch (name) {
+    case "gpu":
+      return "npm install @tensorflow/tfjs-node-gpu (needs CUDA and network access at install time), or unset GRAFT_ENGINE";
+    case "node":
+      return "npm install @tensorflow/tfjs-node (needs network access at install time), or unset GRAFT_ENGINE";
+    case "wasm":
+      return "npm install @tensorflow/tfjs-backend-wasm, or set GRAFT_ENGINE=cpu";
+    case "cpu":
+      return "npm install @tensorflow/tfjs";
+  }
+}
+
+function reason(error: unknown): string {
+  return firstLine(error);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0] ?? message;
+}
