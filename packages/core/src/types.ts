@@ -167,6 +167,11 @@ export type HeadFactory = (context: HeadContext) => Head;
 export interface Dataset {
   readonly size: number;
   readonly labels: readonly number[] | readonly (readonly number[])[];
+  /**
+   * Identity of the examples' content (e.g. a hash of file paths and sizes).
+   * When present, features computed from this dataset may be cached on disk.
+   */
+  readonly key?: string;
   /** Inputs of the examples at `indices`, shape `[indices.length, ...exampleShape]`. The caller owns the tensor. */
   batch(indices: readonly number[]): Promise<tf.Tensor> | tf.Tensor;
   /** Releases tensors the dataset holds. */

@@ -1,0 +1,107 @@
+import * as tf from "@tensorflow/tfjs";
+
+import { ConfigError } from "../errors.js";
+import type { Backbone, InputSpec, Pooling, Provenance } from "../types.js";
+import { describeLayerChoices, layerNames, uniqueName } from "./layer-names.js";
+import { weightsChecksum } from "./weights-checksum.js";
+
+/** Options of {@link cutBackbone}. */
+export interface CutBackboneOptions {
+  /** Name of the last layer to keep, e.g. `out_relu`. Takes precedence over `dropLast`. */
+  at?: string;
+  /**
+   * Number of layers to cut from the end of `model.layers` (topological order).
+   * @default 1 when `at` is not given: the old output layer goes.
+   */
+  dropLast?: number;
+  /**
+   * Global pooling appended when the cut leaves a spatial (rank 4) or temporal
+   * (rank 3) feature map.
+   * @default "none"
+   */
+  pooling?: Pooling;
+  /** @default the source model's name */
+  name?: string;
+  /** What the backbone consumes. @default a tensor spec from the model's input shape */
+  inputSpec?: InputSpec;
+  /** Where the weights came from (task A, number of examples, licence). */
+  provenance?: Provenance;
+}
+
+/**
+ * Keeps the trunk of a trained LayersModel (Keras-converted ones included):
+ * everything up to the layer `at`, or all but the last `dropLast` layers,
+ * optionally followed by global pooling. The backbone shares layers (and so
+ * weights) with `model`.
+ */
+export function cutBackbone(model: tf.LayersModel, options: CutBackboneOptions = {}): Backbone {
+  const { pooling = "none" } = options;
+  const cutLayer = findCutLayer(model, options);
+  let output = cutLayer.output;
+  if (Array.isArray(output)) {
+    throw new ConfigError(
+      `Layer "${cutLayer.name}" has ${output.length} outputs; a backbone needs a layer with one output.`,
+      { fix: describeLayerChoices(model) },
+    );
+  }
+  const taken = new Set(layerNames(model));
+  if (pooling !== "none") output = pool(output, pooling, uniqueName(`${cutLayer.name}_${pooling}pool`, taken));
+  const inputs = model.inputs;
+  if (inputs.length !== 1) {
+    throw new ConfigError(`Expected a model with one input, got ${inputs.length}.`);
+  }
+  const trunk = tf.model({ inputs, outputs: output, name: options.name ?? `${model.name}_backbone` });
+  const featureShape = output.shape.slice(1).map((d) => d ?? -1);
+  const inputShape = (inputs[0]?.shape ?? []).slice(1).map((d) => d ?? -1);
+  return {
+    name: options.name ?? model.name,
+    model: trunk,
+    inputSpec: options.inputSpec ?? { kind: "tensor", shape: inputShape },
+    featureShape,
+    provenance: {
+      ...options.provenance,
+      cutAt: cutLayer.name,
+      pooling,
+      weightsSha256: weightsChecksum(trunk),
+    },
+  };
+}
+
+function findCutLayer(model: tf.LayersModel, options: CutBackboneOptions): tf.layers.Layer {
+  if (options.at !== undefined) {
+    const layer = model.layers.find((l) => l.name === options.at);
+    if (!layer) {
+      throw new ConfigError(`No layer named "${options.at}" in model "${model.name}".`, {
+        fix: describeLayerChoices(model, options.at),
+      });
+    }
+    return layer;
+  }
+  const dropLast = options.dropLast ?? 1;
+  const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");
+  if (!Number.isInteger(dropLast) || dropLast < 1 || dropLast >= layers.length) {
+    throw new ConfigError(
+      `dropLast must be an integer from 1 to ${layers.length - 1} for model "${model.name}" (it has ${layers.length} layers), got ${dropLast}.`,
+      { fix: `pass { at: "<layer name>" } instead. ${describeLayerChoices(model)}` },
+    );
+  }
+  const layer = layers[layers.length - 1 - dropLast];
+  if (!layer) throw new ConfigError(`Cannot cut ${dropLast} layers from "${model.name}".`);
+  return layer;
+}
+
+function pool(x: tf.SymbolicTensor, pooling: Exclude<Pooling, "none">, name: string): tf.SymbolicTensor {
+  const rank = x.shape.length;
+  if (rank === 2) return x;
+  if (rank === 4) {
+    const layer =
+      pooling === "avg" ? tf.layers.globalAveragePooling2d({ name }) : tf.layers.globalMaxPooling2d({ name });
+    return layer.apply(x) as tf.SymbolicTensor;
+  }
+  if (rank === 3) {
+    const layer =
+      pooling === "avg" ? tf.layers.globalAveragePooling1d({ name }) : tf.layers.globalMaxPooling1d({ name });
+    return layer.apply(x) as tf.SymbolicTensor;
+  }
+  throw new ConfigError(`Cannot pool a feature map of rank ${rank} (shape [${x.shape.join(", ")}]); expected rank 3 or 4.`);
+}
