@@ -168,9 +168,13 @@ function trainBatch(
       probs = tf.keep(p);
       return weightedLoss(task, p, y, classWeights);
     });
-    const right = countCorrect(task, probs as tf.Tensor, y);
-    probs?.dispose();
-    return [loss, right];
+    const p = probs as tf.Tensor;
+    // Clipping inside the loss hides NaN outputs; poison the loss so they are caught.
+    const finite = tf.all(tf.isFinite(p));
+    const checked = tf.where(finite, loss, tf.scalar(Number.NaN)) as tf.Scalar;
+    const right = countCorrect(task, p, y);
+    p.dispose();
+    return [checked, right];
   });
 }
 
