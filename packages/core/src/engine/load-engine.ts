@@ -116,15 +116,18 @@ async function importOptional(specifier: string): Promise<void> {
   try {
     await import(specifier);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
-      if (String((error as Error).message).includes(`'${specifier}'`)) {
-        throw new Error("not installed", { cause: error });
-      }
-    }
+    if (isMissingPackage(error, specifier)) throw new Error("not installed", { cause: error });
     // Installed without its native binding (the install script could not download libtensorflow).
     throw new Error(`installed but failed to load (${firstLine(error)})`, { cause: error });
   }
+}
+
+/** True when `specifier` itself is absent (not when it is present but its own import fails). */
+function isMissingPackage(error: unknown, specifier: string): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  const notFound =
+    code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || /cannot find (package|module)|could not resolve|failed to load url/i.test(message ?? "");
+  return notFound && (message ?? "").includes(specifier) && !/\.node\b|binding/i.test(message ?? "");
 }
 
 function installHint(name: EngineName): string {
