@@ -30,3 +30,55 @@ export {
 } from "./errors.js";
 export { ENGINE_NAMES, loadEngine } from "./engine/load-engine.js";
 export type { Engine, EngineName, LoadEngineOptions } from "./engine/load-engine.js";
+
+export { cutBackbone } from "./backbone/cut-backbone.js";
+export type { CutBackboneOptions } from "./backbone/cut-backbone.js";
+export { loadBackbone } from "./backbone/load-backbone.js";
+export type { LoadBackboneOptions } from "./backbone/load-backbone.js";
+export { featureBackbone, graphModelFeatures } from "./backbone/graph-backbone.js";
+export type { GraphFeaturesOptions } from "./backbone/graph-backbone.js";
+export { weightsChecksum } from "./backbone/weights-checksum.js";
+export { uniqueName } from "./backbone/layer-names.js";
+
+export { denseHead, outputHead } from "./head/dense-head.js";
+export type { DenseHeadOptions } from "./head/dense-head.js";
+export { outputLayerFor } from "./head/output-units.js";
+
+export { createTransferModel, TransferModel } from "./transfer/transfer-model.js";
+export type { TransferOptions } from "./transfer/transfer-model.js";
+export { applyFreezePolicy, formatFreezePolicy, parseFreezePolicy } from "./transfer/freeze.js";
+export type { FreezePolicy } from "./transfer/freeze.js";
+export { checkInputSpec, describeSpec } from "./transfer/input-spec.js";
+export type { SaveOptions } from "./transfer/save-transfer.js";
+
+export type { EpochRecord, TrainingHistory } from "./train/fit.js";
+export type { FitOptions, ProgressEvent, TrainingPhase } from "./train/options.js";
+export { FeatureCache, featureCacheKey } from "./cache/feature-cache.js";
+
+export { collectBatches, subsetDataset, tensorDataset } from "./data/tensor-dataset.js";
+export { createRng, stratifiedSplit } from "./data/index.js";
+export type { Rng, Split, SplitOptions } from "./data/index.js";
+
+export {
+  auc,
+  classificationReport,
+  confusionMatrix,
+  evaluatePredictions,
+  oneVsRestRoc,
+  rocCurve,
+} from "./evaluate/index.js";
+export type { ClassificationReport, ClassMetrics, ClassRoc, EvaluateOptions, EvaluationReport, RocCurve } from "./evaluate/index.js";
+
+export { loadPredictor, toPrediction } from "./predict/predictor.js";
+export type { LoadPredictorOptions, Prediction, Predictor } from "./predict/predictor.js";
+export {
+  acquireDirLock,
+  fileSystem,
+  GRAFT_JSON,
+  loadLayersModelFromDir,
+  loadModelDir,
+  readManifest,
+  saveModelDir,
+  validateManifest,
+} from "./persist/index.js";
+export type { DirLock, GraftManifest, LoadedModelDir, ManifestInput } from "./persist/index.js";

@@ -2,6 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 
 import { layerNames } from "../backbone/layer-names.js";
 import { collectBatches } from "../data/tensor-dataset.js";
+import { evaluatePredictions, type EvaluateOptions, type EvaluationReport } from "../evaluate/evaluate-predictions.js";
+import type { GraftManifest } from "../persist/manifest.js";
 import { InputMismatchError } from "../errors.js";
 import { denseHead } from "../head/dense-head.js";
 import { fit, type TrainingHistory } from "../train/fit.js";
@@ -10,6 +12,7 @@ import type { Backbone, Dataset, DomainPlugin, Head, HeadFactory, Json, Preproce
 import { applyFreezePolicy, formatFreezePolicy, type FreezePolicy } from "./freeze.js";
 import { runFrozenLayersInInferenceMode } from "./frozen-inference.js";
 import { checkInputSpec } from "./input-spec.js";
+import { saveTransferModel, type SaveOptions } from "./save-transfer.js";
 
 /** Options of {@link createTransferModel}. */
 export interface TransferOptions {
@@ -89,6 +92,21 @@ export class TransferModel {
     const rows = (await probs.array()) as number[][];
     probs.dispose();
     return rows;
+  }
+
+  /** Accuracy, per-class precision/recall/F1, confusion matrix and ROC/AUC on labelled `data`. */
+  async evaluate(data: Dataset, options: EvaluateOptions & { batchSize?: number } = {}): Promise<EvaluationReport> {
+    const { batchSize = 32, ...rest } = options;
+    return evaluatePredictions(await this.predictDataset(data, batchSize), data.labels, this.task, rest);
+  }
+
+  /**
+   * Saves the model (plain TF.js Layers format, loadable by `tf.loadLayersModel`)
+   * and `graft.json` to `dir`, atomically. Load it back with `loadPredictor`
+   * or cut it again with `loadBackbone`.
+   */
+  save(dir: string, options: SaveOptions = {}): Promise<GraftManifest> {
+    return saveTransferModel(this, dir, options);
   }
 
   /** The preprocessing configuration stored with the model (null without a preprocessor). */

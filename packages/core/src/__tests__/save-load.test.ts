@@ -1,0 +1,72 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+import * as tf from "@tensorflow/tfjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { cutBackbone } from "../backbone/cut-backbone.js";
+import { loadBackbone } from "../backbone/load-backbone.js";
+import { loadEngine } from "../engine/load-engine.js";
+import { ConfigError } from "../errors.js";
+import { denseHead } from "../head/dense-head.js";
+import { loadPredictor } from "../predict/predictor.js";
+import { createTransferModel } from "../transfer/transfer-model.js";
+import { separableData, taskAModel } from "./fixtures/tiny-models.js";
+
+const run = promisify(execFile);
+const task = { kind: "multiclass", labels: ["x0", "x1", "x2"] } as const;
+
+describe("TransferModel.save", () => {
+  let dir: string;
+  beforeAll(async () => {
+    await loadEngine();
+    dir = await mkdtemp(join(tmpdir(), "graft-save-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("should reload in a fresh process with plain TF.js and predict identically", async () => {
+    const model = createTransferModel({ backbone: cutBackbone(taskAModel(2), { at: "a_dense2" }), task, head: denseHead({ units: [6] }), freeze: "trainable" });
+    const data = separableData(60, 3, 41);
+    await model.fit(data, { epochs: 3 });
+    const inputs = [[0.1, -1, 2, 0, 0, 0, 0, 0], [1, 1, -1, 0.5, 0, 0, 0, 0]];
+    const before = model.predict(tf.tensor2d(inputs));
+    const expected = (await before.array()) as number[][];
+    before.dispose();
+    await model.save(join(dir, "a"), { metrics: { note: "test" } });
+    const child = await run(process.execPath, [join(import.meta.dirname, "fixtures/predict-plain.mjs"), join(dir, "a"), JSON.stringify(inputs)]);
+    expect(JSON.parse(child.stdout)).toEqual(expected);
+
+    const predictor = await loadPredictor(join(dir, "a"));
+    expect(predictor.manifest).toMatchObject({ task, head: { layerNames: ["head_dense_1", "head_output"] }, extra: { trainExamples: 60 }, metrics: { note: "test" } });
+    const again = predictor.predict(tf.tensor2d(inputs));
+    expect(await again.array()).toEqual(expected);
+    await expect(predictor.predictRaw(["x.png"])).rejects.toThrow(ConfigError);
+    tf.dispose(again);
+    predictor.dispose();
+    data.dispose();
+  });
+
+  it("should cut a saved task-A model again, carrying its provenance (m_A)", async () => {
+    const pre = createTransferModel({ backbone: cutBackbone(taskAModel(3), { at: "a_dense2", provenance: { task: "random init" } }), task, freeze: "trainable" });
+    const data = separableData(90, 3, 42);
+    await pre.fit(data, { epochs: 2 });
+    await pre.save(join(dir, "pretrained"));
+    const backbone = await loadBackbone(join(dir, "pretrained"));
+    expect(backbone.provenance).toMatchObject({ cutAt: "a_dense2", examples: 90, task: "multiclass over 3 labels (x0, x1, x2)" });
+    expect(backbone.featureShape).toEqual([16]);
+    const expected = tf.tidy(() => (pre.backbone.model.predict(data.x) as tf.Tensor).dataSync());
+    const actual = tf.tidy(() => (backbone.model.predict(data.x) as tf.Tensor).dataSync());
+    expect(Array.from(actual)).toEqual(Array.from(expected));
+    const transfer = createTransferModel({ backbone, task: { kind: "binary", labels: ["n", "p"] } });
+    const test = separableData(20, 2, 43);
+    const report = await transfer.evaluate(test);
+    expect(report.examples).toBe(20);
+    expect(report.confusion?.flat().reduce((a, b) => a + b, 0)).toBe(20);
+    tf.dispose([data.x, test.x]);
+  });
+});
