@@ -1,5 +1,6 @@
 // @ts-check
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 /** Base lint rules for every graft package (TypeScript, ESM, Node). */
@@ -7,6 +8,7 @@ export default tseslint.config(
   { ignores: ["**/dist/**", "**/.cache/**", "**/out/**", "**/node_modules/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { languageOptions: { globals: globals.node } },
   {
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",

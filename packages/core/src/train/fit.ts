@@ -9,7 +9,7 @@ import { formatFreezePolicy, type FreezePolicy } from "../transfer/freeze.js";
 import type { Backbone, Dataset, Json, Task } from "../types.js";
 import { EarlyStopping } from "./early-stopping.js";
 import { countCorrect, weightedLoss } from "./loss.js";
-import type { FitOptions, ProgressEvent, TrainingPhase } from "./options.js";
+import type { FitOptions, TrainingPhase } from "./options.js";
 import { validateFitOptions } from "./options.js";
 import { applyStep, createParamGroup, disposeParamGroups, type ParamGroup } from "./param-groups.js";
 import { balancedClassWeights, checkLabels, targetsFor } from "./targets.js";
