@@ -4,9 +4,10 @@ import { computeFeatures, FeatureCache } from "../cache/feature-cache.js";
 import { createRng } from "../data/random.js";
 import { stratifiedSplit } from "../data/split.js";
 import { range, subsetDataset, tensorDataset } from "../data/tensor-dataset.js";
-import { TrainingError } from "../errors.js";
+import { ConfigError, TrainingError } from "../errors.js";
 import { formatFreezePolicy, type FreezePolicy } from "../transfer/freeze.js";
 import type { Backbone, Dataset, Json, Task } from "../types.js";
+import { readCheckpoint, writeCheckpoint, type CheckpointState } from "./checkpoint.js";
 import { EarlyStopping } from "./early-stopping.js";
 import { countCorrect, weightedLoss } from "./loss.js";
 import type { FitOptions, TrainingPhase } from "./options.js";
@@ -56,7 +57,6 @@ export async function fit(net: Trainable, data: Dataset, options: FitOptions = {
   const phases: TrainingPhase[] = options.phases
     ? [...options.phases]
     : [{ epochs: options.epochs ?? 10, freeze: net.freezePolicy }];
-  const rng = createRng(seed);
   const batchesPerEpoch = Math.ceil(train.size / batchSize);
   const totalBatches = phases.reduce((n, p) => n + p.epochs * batchesPerEpoch, 0);
   const started = performance.now();
@@ -64,10 +64,18 @@ export async function fit(net: Trainable, data: Dataset, options: FitOptions = {
   const records: EpochRecord[] = [];
   let stopped: TrainingHistory["stopped"];
   const cached = new Map<Dataset, Dataset>();
+  const fingerprint = JSON.stringify({ phases: phases.map((p) => [p.epochs, p.freeze ?? null]), batchSize, seed, n: train.size });
+  const resumed = options.resume && options.checkpoint ? await resumeFrom(options.checkpoint.dir, net.model, fingerprint) : undefined;
+  if (resumed) {
+    records.push(...resumed.state.records);
+    batchesDone = records.length * batchesPerEpoch;
+  }
 
   try {
     for (const [phaseIndex, phase] of phases.entries()) {
       if (stopped === "aborted") break;
+      if (resumed && phaseIndex < resumed.state.phase) continue;
+      const firstEpoch = resumed && phaseIndex === resumed.state.phase ? resumed.state.epoch + 1 : 1;
       const phaseName = phase.name ?? `phase ${phaseIndex + 1}`;
       net.freeze(phase.freeze ?? net.freezePolicy);
       const backboneTrains = net.backbone.model.trainableWeights.length > 0;
@@ -82,14 +90,18 @@ export async function fit(net: Trainable, data: Dataset, options: FitOptions = {
         const mult = phase.backboneLrMult ?? 1;
         groups.push(createParamGroup("backbone", net.backbone.model.trainableWeights, optimizer, lr * mult));
       }
+      if (firstEpoch > 1 && resumed) {
+        for (const g of groups) await g.optimizer.setWeights(resumed.optimizers[g.name] ?? []);
+      }
       const early = options.earlyStopping ? new EarlyStopping(options.earlyStopping, runner) : undefined;
       const base = { phase: phaseIndex + 1, phaseName, phases: phases.length, epochs: phase.epochs, cachedFeatures: useCache };
       options.onProgress?.({ ...base, type: "phase-begin", epoch: 0, batch: 0, batches: batchesPerEpoch, loss: NaN, metrics: {}, etaSeconds: eta() });
       try {
-        for (let epoch = 1; epoch <= phase.epochs; epoch++) {
+        for (let epoch = firstEpoch; epoch <= phase.epochs; epoch++) {
           const epochStart = performance.now();
           const order = range(0, trainSet.size);
-          if (shuffle) rng.shuffle(order);
+          // One generator per epoch, so a resumed run shuffles exactly as an uninterrupted one.
+          if (shuffle) createRng(seed * 1_000_003 + phaseIndex * 10_007 + epoch).shuffle(order);
           let lossSum = 0;
           let correct = 0;
           for (let b = 0; b < batchesPerEpoch; b++) {
@@ -121,6 +133,12 @@ export async function fit(net: Trainable, data: Dataset, options: FitOptions = {
           if (valSet) Object.assign(metrics, await validate(runner, net.task, valSet, batchSize, classWeights));
           records.push({ phase: phaseName, epoch, freeze: formatFreezePolicy(net.freezePolicy), cachedFeatures: useCache, metrics, seconds: (performance.now() - epochStart) / 1000 });
           options.onProgress?.({ ...base, type: "epoch-end", epoch, batch: batchesPerEpoch, batches: batchesPerEpoch, loss: metrics["loss"] ?? NaN, metrics, etaSeconds: eta() });
+          const checkpoint = options.checkpoint;
+          if (checkpoint && (epoch % (checkpoint.everyEpochs ?? 1) === 0 || epoch === phase.epochs)) {
+            const done = epoch === phase.epochs;
+            const state: CheckpointState<EpochRecord> = { version: 1, phase: done ? phaseIndex + 1 : phaseIndex, epoch: done ? 0 : epoch, records, fingerprint };
+            await writeCheckpoint(checkpoint.dir, state, net.model, done ? [] : groups);
+          }
           if (early?.update(metrics)) {
             stopped = "early-stopping";
             batchesDone += (phase.epochs - epoch) * batchesPerEpoch;
@@ -141,6 +159,9 @@ export async function fit(net: Trainable, data: Dataset, options: FitOptions = {
     }
   } finally {
     for (const d of cached.values()) d.dispose?.();
+    if (resumed) {
+      tf.dispose([...resumed.weights, ...Object.values(resumed.optimizers).flat()].map((t) => t.tensor));
+    }
   }
   options.onProgress?.({ type: "end", phase: phases.length, phaseName: "", phases: phases.length, epoch: 0, epochs: 0, batch: 0, batches: 0, loss: records.at(-1)?.metrics["loss"] ?? NaN, metrics: records.at(-1)?.metrics ?? {}, etaSeconds: 0, cachedFeatures: false });
   return { epochs: records, ...(stopped ? { stopped } : {}), trainExamples: train.size, validationExamples: validation?.size ?? 0 };
@@ -239,4 +260,18 @@ function nonFiniteLoss(phase: string, epoch: number, batch: number, lr: number):
       fix: `lower the learning rate (now ${lr}), or check the inputs for NaN/Inf values and unnormalised pixel or sample ranges`,
     },
   );
+}
+
+async function resumeFrom(dir: string, model: tf.LayersModel, fingerprint: string) {
+  const checkpoint = await readCheckpoint<EpochRecord>(dir);
+  if (!checkpoint) return undefined;
+  const saved = new Map(checkpoint.weights.map((w) => [w.name, w.tensor]));
+  if (checkpoint.state.fingerprint !== fingerprint || model.weights.some((w) => !saved.has(w.originalName))) {
+    tf.dispose([...checkpoint.weights, ...Object.values(checkpoint.optimizers).flat()].map((t) => t.tensor));
+    throw new ConfigError(`The checkpoint in ${dir} belongs to another run (schedule, batch size, seed or data size differ).`, {
+      fix: "resume with the same options and data, or delete the checkpoint directory to start over",
+    });
+  }
+  for (const w of model.weights) w.write(saved.get(w.originalName) as tf.Tensor);
+  return checkpoint;
 }

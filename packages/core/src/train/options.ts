@@ -4,6 +4,7 @@ import { ConfigError } from "../errors.js";
 import type { FreezePolicy } from "../transfer/freeze.js";
 import type { Dataset } from "../types.js";
 import type { FeatureCache } from "../cache/feature-cache.js";
+import type { CheckpointOptions } from "./checkpoint.js";
 
 /** One stage of a schedule, e.g. "head only for 5 epochs", then "top 2 layers at a tenth of the rate". */
 export interface TrainingPhase {
@@ -73,6 +74,14 @@ export interface FitOptions {
   seed?: number;
   /** @default true */
   shuffle?: boolean;
+  /** Write weights, optimizer state and progress to `checkpoint.dir` every `everyEpochs` epochs (atomically). */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Continue from the checkpoint in `checkpoint.dir` when there is one: same
+   * weights, optimizer state and shuffles, so the loss curve continues as if
+   * never interrupted. @default false
+   */
+  resume?: boolean;
   /** Stops training cleanly between batches; `fit` then resolves with `stopped: "aborted"`. */
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;

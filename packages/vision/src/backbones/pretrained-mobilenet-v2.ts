@@ -1,0 +1,69 @@
+import { ConfigError, cutBackbone } from "@graft/core";
+import type { Backbone, ImageInputSpec, Pooling } from "@graft/core";
+
+import { NSFWJS_VERSION, loadNsfwjsMobileNetV2 } from "./nsfwjs-model.js";
+
+/** Options of {@link pretrainedMobileNetV2}. */
+export interface PretrainedMobileNetV2Options {
+  /**
+   * Last layer kept, by Keras name: `out_relu` (7×7×1280), or an earlier one such as `block_13_expand_relu`.
+   * @default "out_relu"
+   */
+  cutAt?: string;
+  /**
+   * Global pooling after the cut: `avg` turns `out_relu` into 1280 features.
+   * @default "avg"
+   */
+  pooling?: Pooling;
+}
+
+/** What the pre-trained weights are, in plain words (stored as provenance). */
+export const PRETRAINED_MOBILENET_V2_TASK =
+  "ImageNet classification (1.28 M natural images, 1000 classes) to initialise, then fine-tuned by the nsfwjs authors on 5 content classes (drawing, hentai, neutral, porn, sexy)";
+
+/**
+ * The real pre-trained Keras MobileNetV2 (alpha 1, 224×224 RGB in [0, 1])
+ * bundled in the npm package nsfwjs@4.3.0 (MIT), loaded from node_modules
+ * with no network access and cut at `cutAt` (+ pooling). Its weights were
+ * initialised from ImageNet and then fine-tuned on nsfwjs' 5 content classes,
+ * so they are not the plain ImageNet weights.
+ */
+export async function pretrainedMobileNetV2({
+  cutAt = "out_relu",
+  pooling = "avg",
+}: PretrainedMobileNetV2Options = {}): Promise<Backbone> {
+  const full = await loadNsfwjsMobileNetV2();
+  const layer = full.layers.find((l) => l.name === cutAt);
+  if (!layer) {
+    const names = full.layers.map((l) => l.name);
+    full.dispose();
+    throw new ConfigError(`pretrainedMobileNetV2: no layer named "${cutAt}".`, {
+      fix: `pick one of: ${names.filter((n) => /relu|add|project_BN/.test(n)).join(", ")}`,
+    });
+  }
+  // The bundle marks its early layers trainable: false; freezing is the transfer policy's call, not the loader's.
+  for (const l of full.layers) l.trainable = true;
+  const inputSpec: ImageInputSpec = {
+    kind: "image",
+    height: 224,
+    width: 224,
+    channels: 3,
+    normalization: "unit",
+  };
+  const backbone = cutBackbone(full, {
+    at: cutAt,
+    pooling,
+    name: "vision:pretrained-mobilenet-v2",
+    inputSpec,
+    provenance: {
+      task: PRETRAINED_MOBILENET_V2_TASK,
+      examples: 1_281_167,
+      source: `nsfwjs@${NSFWJS_VERSION} dist/models/mobilenet_v2 (Keras MobileNetV2, alpha 1, 224×224)`,
+      license: "MIT",
+    },
+  });
+  // The cut shares its layers with `full`; free the weights of the layers it dropped (the 5-class top).
+  const kept = new Set(backbone.model.layers);
+  for (const l of full.layers) if (!kept.has(l)) l.dispose();
+  return backbone;
+}
