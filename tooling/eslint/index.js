@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/__tests__/**", "**/bench/**", "**/scripts/**", "**/bin/**", "examples/**"],
+    files: ["**/__tests__/**", "**/bench/**", "**/scripts/**", "**/bin/**", "examples/**", "**/projects/**"],
     rules: { "no-console": "off" },
   },
 );

@@ -1,1 +1,54 @@
-export {};
+export { audio } from "./plugin.js";
+export type { AudioBackbones, AudioHeads } from "./plugin.js";
+
+export { decodeWav, decodeWavBytes } from "./decode/decode-wav.js";
+export type { DecodedAudio } from "./decode/decode-wav.js";
+export { resample } from "./decode/resample.js";
+export type { ResampleOptions } from "./decode/resample.js";
+export { fitLength } from "./decode/fit-length.js";
+export type { FitLengthOptions, FitMode } from "./decode/fit-length.js";
+
+export { clipSamples, featureConfig, featureConfigToJson, featureDepth, featureSpec, frameCount } from "./features/feature-config.js";
+export type { FeatureConfig, FeatureConfigOptions, FeatureStats } from "./features/feature-config.js";
+export { clipFeatures, extractFeatures, normalizeInPlace } from "./features/extract-features.js";
+export { fitFeatureStats, withFeatureStats } from "./features/feature-stats.js";
+export { hzToMel, melFilterBank, melToHz } from "./features/mel-filter-bank.js";
+export type { MelFilter, MelFilterBankOptions } from "./features/mel-filter-bank.js";
+export { audioPreprocessor, restoreAudioPreprocessor } from "./features/audio-preprocessor.js";
+export type { AudioPreprocessor, AudioRaw } from "./features/audio-preprocessor.js";
+
+export { createRng, randomInt, randomUniform } from "./augment/rng.js";
+export type { Rng } from "./augment/rng.js";
+export { applyGain, augmentWaveform, mixNoise, timeShift } from "./augment/waveform.js";
+export type { WaveformAugmentOptions } from "./augment/waveform.js";
+export { specAugment, specAugmentBatch } from "./augment/spec-augment.js";
+export type { SpecAugmentOptions } from "./augment/spec-augment.js";
+
+export { readAudioFolder } from "./data/read-audio-folder.js";
+export type { AudioItem, AudioListing, ReadAudioFolderOptions } from "./data/read-audio-folder.js";
+export { readAudioManifest } from "./data/read-audio-manifest.js";
+export { windowsFromRecording } from "./data/windows-from-recording.js";
+export { audioDataset } from "./data/audio-dataset.js";
+export type { AudioDataset, AudioDatasetOptions } from "./data/audio-dataset.js";
+
+export { speechBackbone } from "./models/speech-backbone.js";
+export type { SpeechBackboneOptions } from "./models/speech-backbone.js";
+export { wakeWordHead } from "./models/wake-word-head.js";
+export type { WakeWordHeadOptions } from "./models/wake-word-head.js";
+
+export { DetectionTracker, detectionOptions, detectionsFromScores } from "./stream/detection-tracker.js";
+export type { Detection, DetectionOptions, ResolvedDetectionOptions } from "./stream/detection-tracker.js";
+export { modelScoreFn, toScoreFn } from "./stream/score-fn.js";
+export type { ScoreFn, Scorer } from "./stream/score-fn.js";
+export { detectStream, StreamingDetector } from "./stream/streaming-detector.js";
+export type { StreamOptions } from "./stream/streaming-detector.js";
+export { scoreStream } from "./stream/score-stream.js";
+export type { ScoreStreamOptions, StreamScores } from "./stream/score-stream.js";
+
+export { falseAcceptsPerHour, falseRejectRate } from "./metrics/wake-word-metrics.js";
+export { detCurve } from "./metrics/det-curve.js";
+export type { DetCurveOptions, DetPoint, NegativeEvidence } from "./metrics/det-curve.js";
+export { calibrateThreshold } from "./metrics/calibrate-threshold.js";
+export type { Calibration, CalibrateThresholdOptions } from "./metrics/calibrate-threshold.js";
+export { evaluateWakeWord } from "./metrics/evaluate-wake-word.js";
+export type { EvaluateWakeWordOptions, WakeWordEvaluation } from "./metrics/evaluate-wake-word.js";
