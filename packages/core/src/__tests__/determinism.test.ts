@@ -55,7 +55,8 @@ describe("determinism", () => {
       },
     });
     expect(counts).toHaveLength(50);
-    expect(new Set(counts).size).toBe(1);
+    // From epoch 2 on, early stopping also holds a snapshot of the best weights.
+    expect(new Set(counts.slice(1)).size).toBe(1);
     data.dispose();
     model.dispose();
   });
