@@ -1,0 +1,130 @@
+import {
+  collectBatches,
+  createTransferModel,
+  featureBackbone,
+  stratifiedSplit,
+  tensorDataset,
+  type Backbone,
+  type Dataset,
+  type HeadFactory,
+  type Task,
+} from "@graft/core";
+import * as tf from "@tensorflow/tfjs";
+
+/** Largest raw-input vector the "raw inputs" arm feeds a head; bigger inputs are average-pooled down. */
+export const MAX_RAW_FEATURES = 4096;
+
+/** Test accuracy of a head trained on one kind of features. */
+export interface ArmResult {
+  readonly name: "A features" | "random backbone" | "raw inputs";
+  readonly features: number;
+  readonly accuracy: number;
+  readonly auc: number | null;
+}
+
+/** Settings of the linear-probe style comparison. */
+export interface ProbeOptions {
+  readonly head: HeadFactory;
+  readonly task: Task;
+  readonly epochs: number;
+  readonly learningRate: number;
+  readonly seed: number;
+  readonly testFraction: number;
+}
+
+/** Features of every example: `[n, d]`. The caller disposes them. */
+export async function featuresOf(
+  data: Dataset,
+  map: (x: tf.Tensor) => tf.Tensor,
+): Promise<tf.Tensor2D> {
+  const out = await collectBatches(data, 32, (x) => {
+    const y = map(x);
+    return y.reshape([y.shape[0] ?? -1, -1]);
+  });
+  return out as tf.Tensor2D;
+}
+
+/** The backbone's architecture with fresh, randomly initialised weights (same seeds as its config). */
+export async function randomlyInitialised(backbone: Backbone): Promise<tf.LayersModel> {
+  const topology = backbone.model.toJSON(null, false) as tf.io.ModelJSON["modelTopology"];
+  return tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON);
+}
+
+/** Raw inputs, average-pooled until at most {@link MAX_RAW_FEATURES} values remain. */
+export function rawInputs(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    let y = x;
+    while (
+      y.rank === 4 &&
+      y.size / (y.shape[0] ?? 1) > MAX_RAW_FEATURES &&
+      (y.shape[1] ?? 0) >= 2 &&
+      (y.shape[2] ?? 0) >= 2
+    ) {
+      y = tf.avgPool(y as tf.Tensor4D, 2, 2, "valid");
+    }
+    return y;
+  });
+}
+
+/** The fixed train/test split of B used by every arm. */
+export function probeSplit(
+  labels: readonly number[],
+  options: Pick<ProbeOptions, "testFraction" | "seed">,
+): { train: number[]; test: number[] } {
+  const split = stratifiedSplit(labels, { validation: options.testFraction, seed: options.seed });
+  return { train: split.train, test: split.validation };
+}
+
+/** Trains `options.head` on `features[train]` and scores it on `features[test]`. */
+export async function trainHeadOn(
+  features: tf.Tensor2D,
+  labels: readonly number[],
+  train: readonly number[],
+  test: readonly number[],
+  options: ProbeOptions,
+): Promise<{ accuracy: number; auc: number | null }> {
+  const d = features.shape[1];
+  const take = (ids: readonly number[]) =>
+    tensorDataset(
+      tf.gather(features, [...ids]),
+      ids.map((i) => labels[i] as number),
+    );
+  const trainSet = take(train);
+  const testSet = take(test);
+  const model = createTransferModel({
+    backbone: featureBackbone([d]),
+    task: options.task,
+    head: options.head,
+    seed: options.seed,
+  });
+  try {
+    await model.fit(trainSet, {
+      epochs: options.epochs,
+      learningRate: options.learningRate,
+      seed: options.seed,
+      batchSize: 32,
+    });
+    const report = await model.evaluate(testSet);
+    return { accuracy: report.accuracy, auc: report.macroAuc };
+  } finally {
+    model.dispose();
+    model.headModel.dispose();
+    trainSet.dispose();
+    testSet.dispose();
+  }
+}
+
+/** A stratified subset holding about `fraction` of `train` (at least one example per class). */
+export function subsetOf(
+  train: readonly number[],
+  labels: readonly number[],
+  fraction: number,
+  seed: number,
+): number[] {
+  if (fraction >= 1) return [...train];
+  const split = stratifiedSplit(
+    train.map((i) => labels[i] as number),
+    { validation: 1 - fraction, seed },
+  );
+  return split.train.map((j) => train[j] as number);
+}

@@ -1,0 +1,184 @@
+import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+
+import {
+  cutBackbone,
+  loadLayersModelFromDir,
+  loadModelDir,
+  type Backbone,
+  type GraftManifest,
+  type InputSpec,
+  type Pooling,
+  type Preprocessor,
+} from "@graft/core";
+import type * as tf from "@tensorflow/tfjs";
+
+import { UsageError } from "./errors.js";
+import { loadPlugin, parsePluginName, pluginForManifest } from "./plugins/index.js";
+import type { CliPlugin, CutSpec, PluginOptions } from "./plugins/types.js";
+
+/** Built-in pre-trained backbones, by `--backbone` name. */
+export const BUILTIN_BACKBONES = { "nsfwjs-mobilenetv2": "vision" } as const;
+
+/** Where task A's weights come from. */
+export interface SourceOptions {
+  readonly from?: string;
+  readonly backbone?: string;
+  readonly cut?: CutSpec;
+  readonly pooling: Pooling | "auto";
+  readonly plugin?: string;
+  readonly sourceTask?: string;
+  readonly sourceExamples?: number;
+  readonly pluginOptions: PluginOptions;
+}
+
+/** A cut backbone with the plugin and preprocessor that feed it. */
+export interface ResolvedSource {
+  readonly backbone: Backbone;
+  readonly plugin: CliPlugin;
+  readonly preprocessor: Preprocessor;
+  /** The source, in words, for logs and graft.json. */
+  readonly description: string;
+  /** The saved model's manifest, when the source is a graft model. */
+  readonly manifest?: GraftManifest;
+}
+
+/** What `--from` points at. */
+export type SourceKind = "graft" | "layers";
+
+/** Classifies `--from`: a graft model directory, or a TF.js Layers model (its directory or model.json). */
+export async function sourceKind(from: string): Promise<{ kind: SourceKind; dir: string }> {
+  const info = await stat(from).catch(() => undefined);
+  if (!info)
+    throw new UsageError(
+      `--from ${from}: no such file or directory.`,
+      "pass a directory saved by graft, a TF.js model.json, or --backbone nsfwjs-mobilenetv2",
+    );
+  const dir = info.isDirectory() ? from : path.dirname(from);
+  if (info.isFile() && path.basename(from) !== "model.json")
+    throw new UsageError(`--from ${from}: expected a directory or a model.json file.`);
+  if (existsSync(path.join(dir, "graft.json"))) return { kind: "graft", dir };
+  if (existsSync(path.join(dir, "model.json"))) return { kind: "layers", dir };
+  throw new UsageError(
+    `--from ${from}: neither graft.json nor model.json is there.`,
+    "pass a directory saved by graft, or a TF.js Layers model directory",
+  );
+}
+
+/** Loads and cuts the source backbone named by `--from` or `--backbone`. */
+export async function resolveSource(options: SourceOptions): Promise<ResolvedSource> {
+  if (options.from && options.backbone)
+    throw new UsageError("pass either --from or --backbone, not both.");
+  const forced = options.plugin ? parsePluginName(options.plugin) : undefined;
+  if (options.backbone) {
+    const builtinPlugin = (BUILTIN_BACKBONES as Record<string, string>)[options.backbone];
+    if (forced && builtinPlugin && forced !== builtinPlugin) {
+      throw new UsageError(
+        `--backbone ${options.backbone} takes ${builtinPlugin} inputs, but --plugin says ${forced}.`,
+        `drop --plugin, or use --plugin @graft/${builtinPlugin}`,
+      );
+    }
+    return builtin(options.backbone, options);
+  }
+  if (!options.from)
+    throw new UsageError(
+      "transfer needs a source model.",
+      "pass --from <graft model dir | model.json> or --backbone nsfwjs-mobilenetv2",
+    );
+  const { kind, dir } = await sourceKind(options.from);
+  return kind === "graft" ? fromGraftDir(dir, options) : fromLayersModel(dir, options);
+}
+
+async function builtin(name: string, options: SourceOptions): Promise<ResolvedSource> {
+  const pluginName = (BUILTIN_BACKBONES as Record<string, string>)[name];
+  if (!pluginName)
+    throw new UsageError(
+      `unknown built-in backbone "${name}".`,
+      `use one of: ${Object.keys(BUILTIN_BACKBONES).join(", ")}, or --from <model dir>`,
+    );
+  const plugin = await loadPlugin(parsePluginName(pluginName));
+  const make = plugin.builtins[name];
+  if (!make) throw new UsageError(`the ${pluginName} plugin has no built-in backbone "${name}".`);
+  const backbone = await make(options.cut, options.pooling === "auto" ? "avg" : options.pooling);
+  const preprocessor = plugin.preprocessorFor(backbone.inputSpec, options.pluginOptions);
+  return {
+    backbone,
+    plugin,
+    preprocessor,
+    description: `${name} (${backbone.provenance.source ?? "built in"})`,
+  };
+}
+
+async function fromGraftDir(dir: string, options: SourceOptions): Promise<ResolvedSource> {
+  const { model, manifest } = await loadModelDir(dir);
+  const plugin = await pluginForManifest(manifest, options.plugin);
+  const cut = options.cut ?? { at: manifest.backbone.featureLayer };
+  const examples = manifest.extra?.["trainExamples"];
+  const labels = manifest.task.labels;
+  const taskA = `${manifest.task.kind} over ${labels.length} labels (${labels.slice(0, 5).join(", ")}${labels.length > 5 ? ", …" : ""})`;
+  const backbone = cutAndFree(model, cut, options.pooling, {
+    name: manifest.backbone.name,
+    ...(manifest.inputSpec ? { inputSpec: manifest.inputSpec } : {}),
+    provenance: {
+      ...manifest.backbone.provenance,
+      task: taskA,
+      ...(typeof examples === "number" ? { examples } : {}),
+      source: path.resolve(dir),
+    },
+  });
+  const samePlugin = manifest.plugin?.name === plugin.plugin.name && manifest.preprocessing;
+  const preprocessor =
+    samePlugin && manifest.preprocessing
+      ? plugin.restore(manifest.preprocessing.config)
+      : plugin.preprocessorFor(backbone.inputSpec, options.pluginOptions);
+  return { backbone, plugin, preprocessor, description: `graft model ${dir}`, manifest };
+}
+
+async function fromLayersModel(dir: string, options: SourceOptions): Promise<ResolvedSource> {
+  const model = await loadLayersModelFromDir(dir);
+  const shape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? -1);
+  let pluginName = options.plugin ? parsePluginName(options.plugin) : undefined;
+  if (!pluginName && shape.length === 3 && shape[2] === 3) pluginName = "vision";
+  if (!pluginName) {
+    model.dispose();
+    throw new UsageError(
+      `cannot tell whether ${dir}/model.json (input [${shape.join(", ")}]) takes images or audio features.`,
+      "pass --plugin @graft/vision or --plugin @graft/audio",
+    );
+  }
+  const plugin = await loadPlugin(pluginName);
+  const tensorSpec: InputSpec = { kind: "tensor", shape };
+  const preprocessor = plugin.preprocessorFor(tensorSpec, options.pluginOptions);
+  const backbone = cutAndFree(model, options.cut ?? { dropLast: 1 }, options.pooling, {
+    name: model.name,
+    inputSpec: plugin.specFor(preprocessor),
+    provenance: {
+      source: path.resolve(dir),
+      ...(options.sourceTask ? { task: options.sourceTask } : {}),
+      ...(options.sourceExamples ? { examples: options.sourceExamples } : {}),
+    },
+  });
+  return { backbone, plugin, preprocessor, description: `TF.js Layers model ${dir}` };
+}
+
+/** Cuts `model` (pooling `auto` = average-pool a spatial or temporal cut) and frees the layers left behind. */
+function cutAndFree(
+  model: tf.LayersModel,
+  cut: NonNullable<CutSpec>,
+  pooling: Pooling | "auto",
+  rest: Omit<Parameters<typeof cutBackbone>[1] & object, "at" | "dropLast" | "pooling">,
+): Backbone {
+  const backbone = cutBackbone(model, {
+    ...cut,
+    pooling: pooling === "auto" ? "none" : pooling,
+    ...rest,
+  });
+  const result =
+    pooling === "auto" && backbone.featureShape.length > 1
+      ? cutBackbone(model, { ...cut, pooling: "avg", ...rest })
+      : backbone;
+  const kept = new Set(result.model.layers);
+  for (const layer of model.layers) if (!kept.has(layer)) layer.dispose();
+  return result;
+}
