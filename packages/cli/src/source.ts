@@ -4,8 +4,10 @@ import path from "node:path";
 
 import {
   cutBackbone,
+  cutSavedModel,
   loadLayersModelFromDir,
   loadModelDir,
+  releaseUnusedLayers,
   type Backbone,
   type GraftManifest,
   type InputSpec,
@@ -113,20 +115,8 @@ async function builtin(name: string, options: SourceOptions): Promise<ResolvedSo
 async function fromGraftDir(dir: string, options: SourceOptions): Promise<ResolvedSource> {
   const { model, manifest } = await loadModelDir(dir);
   const plugin = await pluginForManifest(manifest, options.plugin);
-  const cut = options.cut ?? { at: manifest.backbone.featureLayer };
-  const examples = manifest.extra?.["trainExamples"];
-  const labels = manifest.task.labels;
-  const taskA = `${manifest.task.kind} over ${labels.length} labels (${labels.slice(0, 5).join(", ")}${labels.length > 5 ? ", …" : ""})`;
-  const backbone = cutAndFree(model, cut, options.pooling, {
-    name: manifest.backbone.name,
-    ...(manifest.inputSpec ? { inputSpec: manifest.inputSpec } : {}),
-    provenance: {
-      ...manifest.backbone.provenance,
-      task: taskA,
-      ...(typeof examples === "number" ? { examples } : {}),
-      source: path.resolve(dir),
-    },
-  });
+  const backbone = cutSavedModel(model, manifest, dir, { ...options.cut, pooling: options.pooling });
+  releaseUnusedLayers(model, backbone);
   const samePlugin = manifest.plugin?.name === plugin.plugin.name && manifest.preprocessing;
   const preprocessor =
     samePlugin && manifest.preprocessing
@@ -162,23 +152,14 @@ async function fromLayersModel(dir: string, options: SourceOptions): Promise<Res
   return { backbone, plugin, preprocessor, description: `TF.js Layers model ${dir}` };
 }
 
-/** Cuts `model` (pooling `auto` = average-pool a spatial or temporal cut) and frees the layers left behind. */
+/** Cuts `model` and frees the layers left behind. */
 function cutAndFree(
   model: tf.LayersModel,
   cut: NonNullable<CutSpec>,
   pooling: Pooling | "auto",
   rest: Omit<Parameters<typeof cutBackbone>[1] & object, "at" | "dropLast" | "pooling">,
 ): Backbone {
-  const backbone = cutBackbone(model, {
-    ...cut,
-    pooling: pooling === "auto" ? "none" : pooling,
-    ...rest,
-  });
-  const result =
-    pooling === "auto" && backbone.featureShape.length > 1
-      ? cutBackbone(model, { ...cut, pooling: "avg", ...rest })
-      : backbone;
-  const kept = new Set(result.model.layers);
-  for (const layer of model.layers) if (!kept.has(layer)) layer.dispose();
-  return result;
+  const backbone = cutBackbone(model, { ...cut, pooling, ...rest });
+  releaseUnusedLayers(model, backbone);
+  return backbone;
 }

@@ -84,19 +84,17 @@ export async function runTraining(context: CommandContext, run: TrainRun): Promi
   const checkpoint = run.checkpoint ?? `${path.resolve(run.out)}.checkpoint`;
   try {
     context.log(`model: ${model.describe()}`);
-    const history = await withScope(() =>
-      model.fit(train, {
-        phases: run.phases,
-        batchSize: run.batchSize,
-        seed: run.seed,
-        ...(validation ? { validation } : {}),
-        ...(run.patience && validation ? { earlyStopping: { patience: run.patience } } : {}),
-        checkpoint: { dir: checkpoint },
-        resume: run.resume,
-        signal: context.signal,
-        onProgress: trainingProgress(context),
-      }),
-    );
+    const history = await model.fit(train, {
+      phases: run.phases,
+      batchSize: run.batchSize,
+      seed: run.seed,
+      ...(validation ? { validation } : {}),
+      ...(run.patience && validation ? { earlyStopping: { patience: run.patience } } : {}),
+      checkpoint: { dir: checkpoint },
+      resume: run.resume,
+      signal: context.signal,
+      onProgress: trainingProgress(context),
+    });
     if (history.stopped === "aborted") {
       const done = history.epochs.length;
       throw new InterruptedError(
@@ -183,8 +181,6 @@ export async function runTraining(context: CommandContext, run: TrainRun): Promi
     else context.out(`${run.command}: ${run.out}`);
   } finally {
     model.dispose();
-    // Core's TransferModel.dispose() leaves the head's weights alive (its layers are also used by headModel).
-    model.headModel.dispose();
     for (const d of datasets) d.dispose?.();
   }
 }
@@ -210,19 +206,4 @@ async function wakeWordSummary(
   );
   const metrics = wakeWordMetrics(positiveScores, recordings, threshold, DEFAULT_DETECTION);
   return JSON.parse(JSON.stringify(metrics)) as Json;
-}
-
-/**
- * Runs `fn` in a TF.js scope, so tensors it creates and drops are freed.
- * Works around a leak in core's checkpoint writer: `optimizer.getWeights()`
- * returns a fresh iteration-count scalar per parameter group that is never
- * disposed. Variables (the model's weights) survive the scope.
- */
-async function withScope<T>(fn: () => Promise<T>): Promise<T> {
-  tf.engine().startScope();
-  try {
-    return await fn();
-  } finally {
-    tf.engine().endScope();
-  }
 }

@@ -31,9 +31,9 @@ export {
 export { ENGINE_NAMES, loadEngine } from "./engine/load-engine.js";
 export type { Engine, EngineName, LoadEngineOptions } from "./engine/load-engine.js";
 
-export { cutBackbone } from "./backbone/cut-backbone.js";
+export { cutBackbone, releaseUnusedLayers } from "./backbone/cut-backbone.js";
 export type { CutBackboneOptions } from "./backbone/cut-backbone.js";
-export { loadBackbone } from "./backbone/load-backbone.js";
+export { cutSavedModel, loadBackbone } from "./backbone/load-backbone.js";
 export type { LoadBackboneOptions } from "./backbone/load-backbone.js";
 export { featureBackbone, graphModelFeatures } from "./backbone/graph-backbone.js";
 export type { GraphFeaturesOptions } from "./backbone/graph-backbone.js";

@@ -108,7 +108,6 @@ export async function trainHeadOn(
     return { accuracy: report.accuracy, auc: report.macroAuc };
   } finally {
     model.dispose();
-    model.headModel.dispose();
     trainSet.dispose();
     testSet.dispose();
   }

@@ -16,10 +16,11 @@ export interface CutBackboneOptions {
   dropLast?: number;
   /**
    * Global pooling appended when the cut leaves a spatial (rank 4) or temporal
-   * (rank 3) feature map.
+   * (rank 3) feature map; `"auto"` average-pools such maps and leaves flat
+   * features alone.
    * @default "none"
    */
-  pooling?: Pooling;
+  pooling?: Pooling | "auto";
   /** @default the source model's name */
   name?: string;
   /** What the backbone consumes. @default a tensor spec from the model's input shape */
@@ -35,7 +36,6 @@ export interface CutBackboneOptions {
  * weights) with `model`.
  */
 export function cutBackbone(model: tf.LayersModel, options: CutBackboneOptions = {}): Backbone {
-  const { pooling = "none" } = options;
   const cutLayer = findCutLayer(model, options);
   let output = cutLayer.output;
   if (Array.isArray(output)) {
@@ -44,6 +44,7 @@ export function cutBackbone(model: tf.LayersModel, options: CutBackboneOptions =
       { fix: describeLayerChoices(model) },
     );
   }
+  const pooling = options.pooling === "auto" ? (output.shape.length > 2 ? "avg" : "none") : (options.pooling ?? "none");
   const taken = new Set(layerNames(model));
   if (pooling !== "none") output = pool(output, pooling, uniqueName(`${cutLayer.name}_${pooling}pool`, taken));
   const inputs = model.inputs;
@@ -104,4 +105,13 @@ function pool(x: tf.SymbolicTensor, pooling: Exclude<Pooling, "none">, name: str
     return layer.apply(x) as tf.SymbolicTensor;
   }
   throw new ConfigError(`Cannot pool a feature map of rank ${rank} (shape [${x.shape.join(", ")}]); expected rank 3 or 4.`);
+}
+
+/**
+ * Frees the weights of the layers of `source` that `backbone` does not use
+ * (the old head). Call it when the source model itself is no longer needed.
+ */
+export function releaseUnusedLayers(source: tf.LayersModel, backbone: Backbone): void {
+  const kept = new Set(backbone.model.layers);
+  for (const layer of source.layers) if (!kept.has(layer)) layer.dispose();
 }

@@ -69,7 +69,11 @@ export async function writeCheckpoint<TRecord>(
   };
   for (const w of model.weights) await add(w.originalName, w.read());
   for (const g of groups) {
-    for (const { name, tensor } of await g.optimizer.getWeights()) await add(name, tensor, g.name);
+    for (const { name, tensor } of await g.optimizer.getWeights()) {
+      await add(name, tensor, g.name);
+      // Slots are the optimizer's own variables; the step counter is a fresh tensor.
+      if (!(tensor instanceof tf.Variable)) tensor.dispose();
+    }
   }
   await writeDirAtomically(dir, async (tmp) => {
     await writeFile(path.join(tmp, DATA), Buffer.concat(chunks));

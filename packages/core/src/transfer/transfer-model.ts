@@ -122,7 +122,9 @@ export class TransferModel {
 
   /** Releases the weights of the backbone and head (the backbone's source model shares them). */
   dispose(): void {
+    // Head layers belong to both models, so each holds a reference to them.
     this.model.dispose();
+    this.headModel.dispose();
   }
 }
 
