@@ -31,7 +31,7 @@ function project(name, packages, extra = []) {
 describe("packed packages in a user's project", () => {
   beforeAll(() => {
     const packs = join(work, "packs");
-    for (const pkg of ["core", "vision", "audio"]) {
+    for (const pkg of ["core", "vision", "audio", "cli"]) {
       const out = sh("pnpm", ["pack", "--pack-destination", packs], join(root, "packages", pkg));
       const file = readdirSync(packs).find((f) => f.startsWith(`graft-${pkg}-`));
       expect(file, out).toBeDefined();
@@ -50,5 +50,13 @@ describe("packed packages in a user's project", () => {
     expect(out).toMatch(/graft engine: wasm/);
     const accuracy = Number(/vision-only accuracy ([\d.]+)/.exec(out)?.[1]);
     expect(accuracy).toBeGreaterThan(0.75);
+  });
+
+  it("should run the packed graft binary", () => {
+    const dir = project("cli", ["core", "vision", "audio", "cli"]);
+    const help = sh(join(dir, "node_modules/.bin/graft"), ["--help"], dir);
+    for (const command of ["pretrain", "transfer", "evaluate", "predict", "listen", "advise", "report"]) {
+      expect(help).toContain(command);
+    }
   });
 });
