@@ -1,0 +1,98 @@
+import { readFile } from "node:fs/promises";
+import { dirname, extname, isAbsolute, resolve } from "node:path";
+
+import { DataError } from "@graft/core";
+
+import type { AudioItem, AudioListing } from "./read-audio-folder.js";
+
+/**
+ * Reads a manifest of clips: CSV with a header row, or JSONL (one object per
+ * line, by extension `.jsonl`/`.ndjson`). Each row needs `path` and a `label`
+ * or a `transcript` (the label defaults to the transcript). Relative paths are
+ * resolved against the manifest's folder.
+ */
+export async function readAudioManifest(file: string): Promise<AudioListing> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new DataError("cannot read the manifest.", { file, cause: error });
+  }
+  const jsonl = [".jsonl", ".ndjson"].includes(extname(file).toLowerCase());
+  const rows = jsonl ? parseJsonl(text, file) : parseCsv(text, file);
+  const base = dirname(file);
+  const items: AudioItem[] = rows.map((row, i) => {
+    const where = `row ${i + 1}`;
+    const path = row["path"];
+    const transcript = row["transcript"];
+    const label = row["label"] ?? transcript;
+    if (!path) throw new DataError(`${where} has no "path".`, { file, fix: 'give every row a "path" column.' });
+    if (label === undefined || label === "") {
+      throw new DataError(`${where} has neither "label" nor "transcript".`, { file, fix: 'add a "label" or "transcript" column.' });
+    }
+    const item: AudioItem = { path: isAbsolute(path) ? path : resolve(base, path), label };
+    return transcript === undefined ? item : { ...item, transcript };
+  });
+  if (items.length === 0) throw new DataError("the manifest lists no clips.", { file });
+  return { items, labels: [...new Set(items.map((item) => item.label))].sort() };
+}
+
+function parseJsonl(text: string, file: string): Record<string, string | undefined>[] {
+  return text
+    .split(/\r?\n/)
+    .map((line, i) => [line.trim(), i + 1] as const)
+    .filter(([line]) => line !== "")
+    .map(([line, n]) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (error) {
+        throw new DataError(`line ${n} is not valid JSON.`, { file, cause: error });
+      }
+      if (value === null || typeof value !== "object" || Array.isArray(value)) throw new DataError(`line ${n} is not a JSON object.`, { file });
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === undefined || v === null ? undefined : String(v)]));
+    });
+}
+
+function parseCsv(text: string, file: string): Record<string, string | undefined>[] {
+  const lines = splitCsv(text).filter((cells) => cells.length > 1 || (cells[0] ?? "") !== "");
+  const header = (lines.shift() ?? []).map((h) => h.trim());
+  if (!header.includes("path")) {
+    throw new DataError(`the CSV header has no "path" column (found: ${header.join(", ")}).`, { file, fix: "start the file with a header such as `path,label`." });
+  }
+  return lines.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]])));
+}
+
+// RFC 4180: quoted fields may hold commas, newlines and doubled quotes.
+function splitCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  const endCell = (): void => {
+    row.push(cell);
+    cell = "";
+  };
+  const endRow = (): void => {
+    endCell();
+    rows.push(row);
+    row = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c !== '"') cell += c;
+      else if (text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") endCell();
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      endRow();
+    } else cell += c;
+  }
+  if (cell !== "" || row.length > 0) endRow();
+  return rows;
+}
