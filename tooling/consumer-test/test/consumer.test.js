@@ -52,6 +52,15 @@ describe("packed packages in a user's project", () => {
     expect(accuracy).toBeGreaterThan(0.75);
   });
 
+  it("should compute features and train a wake-word head with @graft/audio alone", () => {
+    const dir = project("audio-only", ["core", "audio"]);
+    expect(existsSync(join(dir, "node_modules/@graft/vision"))).toBe(false);
+    copyFileSync(join(here, "../projects/audio-only.mjs"), join(dir, "main.mjs"));
+    const out = sh("node", ["main.mjs"], dir);
+    expect(Number(/head layers (\d+)/.exec(out)?.[1])).toBeGreaterThanOrEqual(3);
+    expect(Number(/audio-only accuracy ([\d.]+)/.exec(out)?.[1])).toBeGreaterThan(0.75);
+  });
+
   it("should run the packed graft binary", () => {
     const dir = project("cli", ["core", "vision", "audio", "cli"]);
     const help = sh(join(dir, "node_modules/.bin/graft"), ["--help"], dir);
