@@ -1,0 +1,161 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+import { loadEngine } from "@graft/core";
+import type { Backbone } from "@graft/core";
+import { mobileNetV2 } from "@graft/vision";
+import * as tf from "@tensorflow/tfjs";
+
+import { imagenetBackbone } from "./backbones/imagenet.js";
+import { runScratch, runTransfer } from "./compare.js";
+import { fashionBackbone } from "./fashion/fashion-backbone.js";
+import { writeOverlays } from "./grad-cam-overlays.js";
+import { parseDemoOptions } from "./options.js";
+import type { DemoOptions } from "./options.js";
+import { radiographData } from "./radiograph-data.js";
+import { generateRadiographs } from "./radiographs/generate.js";
+import type { RadiographRecord } from "./radiographs/generate.js";
+import { comparisonLines, summary } from "./report.js";
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+const log = (line: string) => {
+  if (line) console.log(line);
+};
+
+const options = parseDemoOptions(process.argv.slice(2));
+const engine = await loadEngine();
+log(engine.description);
+await mkdir(options.out, { recursive: true });
+
+const { train, test } = await radiographs(options);
+const metrics: Record<string, unknown> = {
+  engine: engine.name,
+  options,
+  taskB: {
+    source:
+      "skull radiographs projected from one real head CT (Debian invesalius-examples, Cranium.inv3)",
+    trainImages: train.length,
+    testImages: test.length,
+    size: options.size,
+  },
+  routes: {},
+};
+const routes = options.route === "both" ? (["imagenet", "fashion"] as const) : [options.route];
+const printed: string[] = [];
+for (const route of routes) {
+  const result = await compareRoute(route, options, train, test);
+  (metrics["routes"] as Record<string, unknown>)[route] = result.metrics;
+  printed.push(...result.lines);
+}
+
+log("");
+for (const line of printed) log(line);
+metrics["seconds"] = Number(((performance.now() - started) / 1000).toFixed(1));
+await writeFile(join(options.out, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
+log(
+  `metrics: ${join(options.out, "metrics.json")}; Grad-CAM overlays: ${join(options.out, "grad-cam")}`,
+);
+log(`total ${elapsed()}`);
+
+async function radiographs(
+  o: DemoOptions,
+): Promise<{ train: RadiographRecord[]; test: RadiographRecord[] }> {
+  const outDir = join(o.out, "radiographs");
+  const progress = (name: string) => (done: number, total: number) => {
+    if (done % 100 === 0 || done === total) log(`  ${name}: ${done}/${total} radiographs rendered`);
+  };
+  log(
+    `task B: generating radiographs from the head CT in ${outDir} (cached after the first run) …`,
+  );
+  const trainSet = await generateRadiographs({
+    outDir,
+    count: o.train,
+    seed: o.seed,
+    onImage: progress("train"),
+  });
+  const testSet = await generateRadiographs({
+    outDir,
+    count: o.test,
+    seed: o.seed + 1000,
+    onImage: progress("test"),
+  });
+  const count = (set: RadiographRecord[], label: number) =>
+    set.filter((r) => r.label === label).length;
+  log(
+    `task B: ${trainSet.length} training radiographs (${count(trainSet, 0)} normal, ${count(trainSet, 1)} lesion), ` +
+      `${testSet.length} test radiographs (${count(testSet, 0)} normal, ${count(testSet, 1)} lesion) [${elapsed()}]`,
+  );
+  return { train: trainSet, test: testSet };
+}
+
+async function compareRoute(
+  route: "imagenet" | "fashion",
+  o: DemoOptions,
+  trainSet: RadiographRecord[],
+  testSet: RadiographRecord[],
+): Promise<{ lines: string[]; metrics: Record<string, unknown> }> {
+  const { backbone, alpha, channels, pretraining } =
+    route === "imagenet"
+      ? {
+          backbone: await imagenetBackbone(o.size),
+          alpha: 1,
+          channels: 3 as const,
+          pretraining: null,
+        }
+      : await fashionBackbone(o, log);
+  log(`task A (${route}): ${describe(backbone)} [${elapsed()}]`);
+  const trainData = await radiographData(trainSet, o.size, channels);
+  const testData = await radiographData(testSet, o.size, channels);
+  const settings = { seed: o.seed, log };
+
+  log(`transfer: new output layer on the frozen backbone …`);
+  const transfer = await runTransfer(backbone, trainData, testData, {
+    ...settings,
+    headEpochs: o.headEpochs,
+    fineTune: o.fineTune,
+    fineTuneEpochs: o.fineTuneEpochs,
+  });
+  log(`transfer: test AUC ${transfer.report.macroAuc?.toFixed(3)} [${elapsed()}]`);
+
+  log(
+    `scratch: the same MobileNetV2 (alpha ${alpha}, ${o.size} px), random weights, ${o.scratchEpochs} epochs …`,
+  );
+  const scratchBackbone = mobileNetV2({
+    alpha,
+    inputSize: o.size,
+    channels,
+    pooling: "avg",
+    seed: o.seed,
+  });
+  const scratch = await runScratch(scratchBackbone, trainData, testData, {
+    ...settings,
+    epochs: o.scratchEpochs,
+  });
+  log(`scratch: test AUC ${scratch.report.macroAuc?.toFixed(3)} [${elapsed()}]`);
+
+  const overlays = [];
+  if (o.gradCam > 0) {
+    const dir = join(o.out, "grad-cam", route);
+    overlays.push(...(await writeOverlays(transfer, testData, o.gradCam, dir)));
+    overlays.push(...(await writeOverlays(scratch, testData, o.gradCam, dir)));
+    log(`grad-cam: ${overlays.length} overlays in ${dir} [${elapsed()}]`);
+  }
+  const lines = comparisonLines(route, trainSet.length, transfer, scratch);
+  const metrics = {
+    taskA: { ...backbone.provenance, pretraining },
+    transfer: summary(transfer),
+    scratch: summary(scratch),
+    gradCam: overlays,
+  };
+  for (const data of [trainData, testData]) data.data.dispose();
+  transfer.model.dispose();
+  scratch.model.dispose();
+  log(`tensors still allocated: ${tf.memory().numTensors}`);
+  return { lines, metrics };
+}
+
+function describe(backbone: Backbone): string {
+  const p = backbone.provenance;
+  return `${backbone.name}, cut at ${p.cutAt ?? "?"} + ${p.pooling ?? "no"} pooling → ${backbone.featureShape.join("×")} features; trained on: ${p.task ?? "?"}${p.examples ? ` (${p.examples.toLocaleString("en")} examples)` : ""}`;
+}

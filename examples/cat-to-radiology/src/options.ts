@@ -1,0 +1,108 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+/** Which backbone task A provides. */
+export type Route = "imagenet" | "fashion" | "both";
+
+/** Everything the demo can be told on its command line. */
+export interface DemoOptions {
+  /** `imagenet`: nsfwjs' ImageNet-initialised MobileNetV2; `fashion`: pre-train on Fashion-MNIST here; `both`. */
+  route: Route;
+  /** Side of the images task B trains on (transfer and scratch alike). */
+  size: number;
+  /** Training radiographs (the story's 100). */
+  train: number;
+  /** Held-out test radiographs. */
+  test: number;
+  seed: number;
+  /** Epochs of the new output layer on the frozen backbone. */
+  headEpochs: number;
+  /** Unfreeze this many top backbone layers (with weights) for a second phase; 0 = off. */
+  fineTune: number;
+  fineTuneEpochs: number;
+  /** Epochs of the from-scratch baseline. */
+  scratchEpochs: number;
+  /** Fashion-MNIST pre-training: the full 60 000 images and more epochs. */
+  full: boolean;
+  /** Fashion-MNIST pre-training examples (ignored with --full). */
+  pretrainExamples: number;
+  pretrainEpochs: number;
+  /** Test images explained with Grad-CAM overlays. */
+  gradCam: number;
+  /** Output folder: radiographs, models, overlays, metrics.json. */
+  out: string;
+}
+
+const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic skull radiographs
+
+  --route imagenet|fashion|both   task A backbone (default imagenet)
+  --size N               task B image side, both models (default 96)
+  --train N              training radiographs (default 100)
+  --test N               test radiographs (default 500)
+  --seed N               seed of data and training (default 1)
+  --head-epochs N        epochs of the new output layer (default 60)
+  --fine-tune N          then unfreeze the top N backbone layers (default 0: off)
+  --fine-tune-epochs N   (default 5)
+  --scratch-epochs N     epochs of the from-scratch baseline (default 15)
+  --full                 Fashion-MNIST: pre-train on all 60 000 images, 10 epochs
+  --pretrain-examples N  Fashion-MNIST images used without --full (default 10000)
+  --pretrain-epochs N    Fashion-MNIST epochs without --full (default 3)
+  --grad-cam N           test images explained with Grad-CAM (default 6)
+  --out DIR              output folder (default ./out)
+`;
+
+/** Parses `argv` (without node and the script); prints help and exits on --help. */
+export function parseDemoOptions(argv: readonly string[]): DemoOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      route: { type: "string", default: "imagenet" },
+      size: { type: "string", default: "96" },
+      train: { type: "string", default: "100" },
+      test: { type: "string", default: "500" },
+      seed: { type: "string", default: "1" },
+      "head-epochs": { type: "string", default: "60" },
+      "fine-tune": { type: "string", default: "0" },
+      "fine-tune-epochs": { type: "string", default: "5" },
+      "scratch-epochs": { type: "string", default: "15" },
+      full: { type: "boolean", default: false },
+      "pretrain-examples": { type: "string", default: "10000" },
+      "pretrain-epochs": { type: "string", default: "3" },
+      "grad-cam": { type: "string", default: "6" },
+      out: { type: "string", default: "out" },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const route = values.route;
+  if (route !== "imagenet" && route !== "fashion" && route !== "both") {
+    throw new Error(`--route must be imagenet, fashion or both, got "${route}".`);
+  }
+  const int = (name: keyof typeof values, min: number): number => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < min) {
+      throw new Error(`--${name} must be an integer ≥ ${min}, got "${String(values[name])}".`);
+    }
+    return value;
+  };
+  return {
+    route,
+    size: int("size", 32),
+    train: int("train", 4),
+    test: int("test", 4),
+    seed: int("seed", 0),
+    headEpochs: int("head-epochs", 1),
+    fineTune: int("fine-tune", 0),
+    fineTuneEpochs: int("fine-tune-epochs", 1),
+    scratchEpochs: int("scratch-epochs", 1),
+    full: values.full,
+    pretrainExamples: int("pretrain-examples", 100),
+    pretrainEpochs: int("pretrain-epochs", 1),
+    gradCam: int("grad-cam", 0),
+    out: resolve(values.out),
+  };
+}
