@@ -98,11 +98,8 @@ function gradientsAt(
 
 function findLayer(model: tf.LayersModel, layerName: string): tf.layers.Layer {
   const layer = model.layers.find((l) => l.name === layerName);
-  const output = layer?.output;
-  if (!layer || Array.isArray(output) || output?.shape.length !== 4) {
-    const convs = model.layers
-      .filter((l) => !Array.isArray(l.output) && l.output.shape.length === 4)
-      .map((l) => l.name);
+  if (!layer || spatialOutput(layer) === undefined) {
+    const convs = model.layers.filter((l) => spatialOutput(l) !== undefined).map((l) => l.name);
     throw new ConfigError(
       layer
         ? `gradCam: layer "${layerName}" does not output a [h, w, c] feature map.`
@@ -116,6 +113,17 @@ function findLayer(model: tf.LayersModel, layerName: string): tf.layers.Layer {
     );
   }
   return layer;
+}
+
+/**
+ * The layer's rank-4 output in `model`, if it has one. Layers applied more
+ * than once (a transfer model's head is shared with its feature-only twin)
+ * have no single `output`; they are never spatial feature maps anyway.
+ */
+function spatialOutput(layer: tf.layers.Layer): tf.SymbolicTensor | undefined {
+  if (layer.inboundNodes.length !== 1) return undefined;
+  const output = layer.output;
+  return !Array.isArray(output) && output.shape.length === 4 ? output : undefined;
 }
 
 async function predictedClass(model: tf.LayersModel, x: tf.Tensor): Promise<number> {

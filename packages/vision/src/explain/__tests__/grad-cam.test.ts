@@ -1,6 +1,6 @@
 import { join } from "node:path";
 
-import { ConfigError, loadEngine } from "@graft/core";
+import { ConfigError, createTransferModel, cutBackbone, denseHead, loadEngine } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 import { Jimp } from "jimp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -105,6 +105,19 @@ describe("gradCam", () => {
     await expect(gradCam(model, image, { layerName: "blur", classIndex: 5 })).rejects.toThrow(
       /classIndex must be/,
     );
+  });
+
+  it("should work on a transfer model, whose head layers are shared with its feature-only twin", async () => {
+    const transfer = createTransferModel({
+      backbone: cutBackbone(model, { at: "blur", pooling: "avg" }),
+      task: { kind: "binary", labels: ["no", "yes"] },
+      head: denseHead({ units: [4] }),
+      seed: 1,
+    });
+    await expect(gradCam(transfer.model, image, { layerName: "nope" })).rejects.toThrow(/no layer named "nope".*"blur"/s);
+    const heat = await gradCam(transfer.model, image, { layerName: "blur", classIndex: 0 });
+    expect(heat.shape).toEqual(image.shape.slice(-3, -1));
+    heat.dispose();
   });
 });
 
