@@ -49,6 +49,7 @@ export type { TransferOptions } from "./transfer/transfer-model.js";
 export { applyFreezePolicy, formatFreezePolicy, parseFreezePolicy } from "./transfer/freeze.js";
 export type { FreezePolicy } from "./transfer/freeze.js";
 export { checkInputSpec, describeSpec } from "./transfer/input-spec.js";
+export { copyWeightsByName, recalibrateBatchNorm, setBatchNormMomentum } from "./transfer/batch-norm.js";
 export type { SaveOptions } from "./transfer/save-transfer.js";
 
 export type { EpochRecord, TrainingHistory } from "./train/fit.js";

@@ -28,6 +28,13 @@ export interface MobileNetV2Options {
    */
   pooling?: Pooling;
   /**
+   * Moving-average momentum of the BatchNormalization layers. Keras' 0.999
+   * suits long ImageNet runs; short runs on small data want ~0.9, or their
+   * inference statistics lag the weights (see core's `recalibrateBatchNorm`).
+   * @default 0.999
+   */
+  batchNormMomentum?: number;
+  /**
    * Seed of the kernel initialisers (each layer gets seed + its index).
    * @default undefined (random)
    */
@@ -56,6 +63,7 @@ export function mobileNetV2({
   inputSize = 224,
   channels = 3,
   pooling = "avg",
+  batchNormMomentum = 0.999,
   seed,
 }: MobileNetV2Options = {}): Backbone {
   if (!(alpha > 0)) throw new ConfigError(`mobileNetV2: alpha must be > 0, got ${alpha}.`);
@@ -67,7 +75,7 @@ export function mobileNetV2({
   let layerIndex = 0;
   const init = (): Initializer => convInitializer(seed, layerIndex++);
   const bn = (name: string) =>
-    tf.layers.batchNormalization({ name, epsilon: 1e-3, momentum: 0.999 });
+    tf.layers.batchNormalization({ name, epsilon: 1e-3, momentum: batchNormMomentum });
   const relu6 = (name: string) => tf.layers.reLU({ name, maxValue: 6 });
   const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor =>
     layer.apply(x) as tf.SymbolicTensor;

@@ -1,6 +1,8 @@
-import { ConfigError, cutBackbone } from "@graft/core";
+import { ConfigError, copyWeightsByName, cutBackbone, releaseUnusedLayers } from "@graft/core";
 import type { Backbone, ImageInputSpec, Pooling } from "@graft/core";
+import type { LayersModel } from "@tensorflow/tfjs";
 
+import { mobileNetV2 } from "./mobilenet-v2.js";
 import { NSFWJS_VERSION, loadNsfwjsMobileNetV2 } from "./nsfwjs-model.js";
 
 /** Options of {@link pretrainedMobileNetV2}. */
@@ -15,6 +17,13 @@ export interface PretrainedMobileNetV2Options {
    * @default "avg"
    */
   pooling?: Pooling;
+  /**
+   * Square input side in pixels. The network is fully convolutional: at
+   * another size it is rebuilt with the same weights (smaller is faster, and
+   * features get coarser).
+   * @default 224
+   */
+  inputSize?: number;
 }
 
 /** What the pre-trained weights are, in plain words (stored as provenance). */
@@ -31,8 +40,9 @@ export const PRETRAINED_MOBILENET_V2_TASK =
 export async function pretrainedMobileNetV2({
   cutAt = "out_relu",
   pooling = "avg",
+  inputSize = 224,
 }: PretrainedMobileNetV2Options = {}): Promise<Backbone> {
-  const full = await loadNsfwjsMobileNetV2();
+  const full = await atSize(await loadNsfwjsMobileNetV2(), inputSize);
   const layer = full.layers.find((l) => l.name === cutAt);
   if (!layer) {
     const names = full.layers.map((l) => l.name);
@@ -45,8 +55,8 @@ export async function pretrainedMobileNetV2({
   for (const l of full.layers) l.trainable = true;
   const inputSpec: ImageInputSpec = {
     kind: "image",
-    height: 224,
-    width: 224,
+    height: inputSize,
+    width: inputSize,
     channels: 3,
     normalization: "unit",
   };
@@ -58,12 +68,20 @@ export async function pretrainedMobileNetV2({
     provenance: {
       task: PRETRAINED_MOBILENET_V2_TASK,
       examples: 1_281_167,
-      source: `nsfwjs@${NSFWJS_VERSION} dist/models/mobilenet_v2 (Keras MobileNetV2, alpha 1, 224×224)`,
+      source: `nsfwjs@${NSFWJS_VERSION} dist/models/mobilenet_v2 (Keras MobileNetV2, alpha 1, trained at 224×224${inputSize === 224 ? "" : `, rebuilt at ${inputSize}×${inputSize}`})`,
       license: "MIT",
     },
   });
   // The cut shares its layers with `full`; free the weights of the layers it dropped (the 5-class top).
-  const kept = new Set(backbone.model.layers);
-  for (const l of full.layers) if (!kept.has(l)) l.dispose();
+  releaseUnusedLayers(full, backbone);
   return backbone;
+}
+
+/** The bundled model at another input size: graft's MobileNetV2 (same layer names) with its weights. */
+function atSize(bundled: LayersModel, inputSize: number): LayersModel {
+  if (inputSize === 224) return bundled;
+  const rebuilt = mobileNetV2({ alpha: 1, inputSize, channels: 3, pooling: "none" }).model;
+  copyWeightsByName(bundled, rebuilt);
+  bundled.dispose();
+  return rebuilt;
 }

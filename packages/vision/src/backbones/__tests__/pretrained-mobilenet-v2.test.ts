@@ -45,6 +45,23 @@ describe("pretrainedMobileNetV2", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it("should rebuild at another input size with the same weights", async () => {
+    const before = tf.memory().numTensors;
+    const small = await pretrainedMobileNetV2({ inputSize: 96 });
+    expect(small.inputSpec).toMatchObject({ height: 96, width: 96 });
+    expect(small.provenance.source).toMatch(/rebuilt at 96×96/);
+    const big = await pretrainedMobileNetV2();
+    const weights = (b: typeof big) =>
+      b.model.layers.filter((l) => l.weights.length > 0).map((l) => [l.name, l.getWeights().map((w) => Array.from(w.dataSync()))]);
+    expect(weights(small)).toEqual(weights(big));
+    const features = tf.tidy(() => small.model.predict(tf.fill([2, 96, 96, 3], 0.5)) as tf.Tensor);
+    expect(features.shape).toEqual([2, 1280]);
+    features.dispose();
+    small.model.dispose();
+    big.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("should state plainly where the weights come from", async () => {
     const { provenance } = await pretrainedMobileNetV2();
     expect(provenance.task).toMatch(/ImageNet/);

@@ -1,0 +1,61 @@
+import * as tf from "@tensorflow/tfjs";
+
+import { registerWasmTrainingKernels } from "../register.js";
+
+/** Loads the wasm backend with graft's kernels (once per test file). */
+export async function setUpWasm(): Promise<void> {
+  registerWasmTrainingKernels();
+  await tf.setBackend("wasm");
+  await tf.ready();
+}
+
+/** Deterministic pseudo-random values in [-1, 1), so both backends see the same data. */
+export function values(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let state = seed * 2654435761 + 1;
+  for (let i = 0; i < size; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    out[i] = state / 1073741824 - 1;
+  }
+  return out;
+}
+
+/** Runs `compute` on `backend` and returns its result's values and shape (the tensors are disposed). */
+export async function runOn(
+  backend: string,
+  compute: () => tf.Tensor,
+): Promise<{ data: Float32Array; shape: number[] }> {
+  await tf.setBackend(backend);
+  const result = tf.tidy(compute);
+  const data = (await result.data()) as Float32Array;
+  const shape = result.shape;
+  result.dispose();
+  return { data: Float32Array.from(data), shape };
+}
+
+/** Largest absolute difference, relative to the largest magnitude of `expected`. */
+export function relativeError(actual: Float32Array, expected: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs((actual[i] ?? Number.NaN) - expected[i]!));
+    scale = Math.max(scale, Math.abs(expected[i]!));
+  }
+  return diff / (scale || 1);
+}
+
+/**
+ * Runs `compute` on the cpu backend and on wasm (with graft's kernels) and
+ * returns the relative error of wasm against cpu; the backend is left on wasm.
+ */
+export async function wasmVersusCpu(
+  compute: () => tf.Tensor,
+): Promise<{ error: number; shape: number[]; cpuShape: number[] }> {
+  const cpu = await runOn("cpu", compute);
+  const wasm = await runOn("wasm", compute);
+  return {
+    error: wasm.data.length === cpu.data.length ? relativeError(wasm.data, cpu.data) : Infinity,
+    shape: wasm.shape,
+    cpuShape: cpu.shape,
+  };
+}
