@@ -1,4 +1,9 @@
-import { createTransferModel, outputHead } from "@graft/core";
+import {
+  createTransferModel,
+  outputHead,
+  recalibrateBatchNorm,
+  setBatchNormMomentum,
+} from "@graft/core";
 import type {
   Backbone,
   EvaluationReport,
@@ -8,9 +13,7 @@ import type {
 } from "@graft/core";
 import { vision } from "@graft/vision";
 
-import { setBatchNormMomentum } from "./backbones/batch-norm-momentum.js";
 import type { RadiographData } from "./radiograph-data.js";
-import { recalibrateBatchNorm } from "./recalibrate-batch-norm.js";
 import { LABELS } from "./radiographs/generate.js";
 
 /** One trained model and how it did on the test set. */
@@ -80,7 +83,7 @@ export async function runScratch(
   test: RadiographData,
   { epochs, ...settings }: RunSettings & { epochs: number },
 ): Promise<RunResult> {
-  setBatchNormMomentum(backbone, 0.9);
+  setBatchNormMomentum(backbone.model, 0.9);
   const model = createTransferModel({
     backbone,
     task: TASK,

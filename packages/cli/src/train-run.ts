@@ -12,7 +12,7 @@ import {
   type Preprocessor,
   type TrainingPhase,
 } from "@graft/core";
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 
 import { classCounts, pick, splitIndices, taskFor, type TaskChoice } from "./data.js";
 import { InterruptedError } from "./errors.js";

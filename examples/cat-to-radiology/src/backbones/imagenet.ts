@@ -1,8 +1,6 @@
 import type { Backbone } from "@graft/core";
 import { pretrainedMobileNetV2 } from "@graft/vision";
 
-import { resizedMobileNetV2 } from "./resized.js";
-
 /**
  * Task A, route 1: the real pre-trained MobileNetV2 (alpha 1) bundled in
  * nsfwjs@4.3.0, initialised from ImageNet (≈ 1.28 M natural images, cats
@@ -10,7 +8,5 @@ import { resizedMobileNetV2 } from "./resized.js";
  * Cut at `out_relu` + average pooling (1280 features) and rebuilt at `size`.
  */
 export async function imagenetBackbone(size: number): Promise<Backbone> {
-  const trained = await pretrainedMobileNetV2({ cutAt: "out_relu", pooling: "avg" });
-  if (size === 224) return trained;
-  return resizedMobileNetV2({ trained, alpha: 1, channels: 3, inputSize: size });
+  return pretrainedMobileNetV2({ cutAt: "out_relu", pooling: "avg", inputSize: size });
 }

@@ -1,7 +1,6 @@
+import { copyWeightsByName } from "@graft/core";
 import type { Backbone, ImageInputSpec } from "@graft/core";
 import { mobileNetV2 } from "@graft/vision";
-
-import { transplantWeights } from "./transplant.js";
 
 /** Options of {@link resizedMobileNetV2}. */
 export interface ResizedMobileNetV2Options {
@@ -24,7 +23,7 @@ export function resizedMobileNetV2({
   inputSize,
 }: ResizedMobileNetV2Options): Backbone {
   const fresh = mobileNetV2({ alpha, inputSize, channels, pooling: "avg" });
-  transplantWeights(trained.model, fresh.model);
+  copyWeightsByName(trained.model, fresh.model);
   const spec = trained.inputSpec as ImageInputSpec;
   const inputSpec: ImageInputSpec = { ...spec, height: inputSize, width: inputSize };
   trained.model.dispose();

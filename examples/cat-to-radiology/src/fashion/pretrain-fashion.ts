@@ -1,13 +1,18 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-import { createTransferModel, outputHead, subsetDataset, tensorDataset } from "@graft/core";
+import {
+  createTransferModel,
+  outputHead,
+  recalibrateBatchNorm,
+  setBatchNormMomentum,
+  subsetDataset,
+  tensorDataset,
+} from "@graft/core";
 import type { EvaluationReport, ProgressEvent } from "@graft/core";
 import { mobileNetV2, vision } from "@graft/vision";
 import * as tf from "@tensorflow/tfjs";
 
-import { setBatchNormMomentum } from "../backbones/batch-norm-momentum.js";
-import { recalibrateBatchNorm } from "../recalibrate-batch-norm.js";
 import { FASHION_LABELS, readFashionMnist } from "./fashion-mnist.js";
 import type { FashionImages } from "./fashion-mnist.js";
 
@@ -71,7 +76,7 @@ export async function pretrainOnFashionMnist(o: PretrainOptions): Promise<Pretra
     seed: o.seed,
   });
   // A few hundred steps: batch-norm statistics must settle within them (see setBatchNormMomentum).
-  setBatchNormMomentum(backbone, 0.95);
+  setBatchNormMomentum(backbone.model, 0.95);
   const model = createTransferModel({
     backbone,
     task: { kind: "multiclass", labels: FASHION_LABELS },
@@ -94,7 +99,7 @@ export async function pretrainOnFashionMnist(o: PretrainOptions): Promise<Pretra
     await recalibrateBatchNorm(
       model.model,
       subsetDataset(trainData, range(Math.min(train.count, 4096))),
-      128,
+      { batchSize: 128 },
     );
     const seconds = (performance.now() - started) / 1000;
     const report: EvaluationReport = await model.evaluate(testData);
