@@ -3,7 +3,7 @@
 // core and the plugins move together, peers do not force major bumps, and
 // private packages (examples, tooling) are never versioned.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +21,8 @@ describe("changeset version (dry run on a copy)", () => {
 
   it("should bump the fixed group together, write changelogs and leave private packages alone", () => {
     for (const file of ["package.json", "pnpm-workspace.yaml", ".changeset"]) cpSync(join(root, file), join(copy, file), { recursive: true });
+    // changesets formats changelogs with the workspace's prettier config, resolved from node_modules.
+    symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));
     const workspaces = ["packages", "examples", "tooling"].flatMap((top) =>
       existsSync(join(root, top)) ? readdirSync(join(root, top)).map((name) => join(top, name)) : [],
     );
