@@ -27,6 +27,7 @@ export type { SpecAugmentOptions } from "./augment/spec-augment.js";
 export { readAudioFolder } from "./data/read-audio-folder.js";
 export type { AudioItem, AudioListing, ReadAudioFolderOptions } from "./data/read-audio-folder.js";
 export { readAudioManifest } from "./data/read-audio-manifest.js";
+export type { ReadAudioManifestOptions } from "./data/read-audio-manifest.js";
 export { windowsFromRecording } from "./data/windows-from-recording.js";
 export { audioDataset } from "./data/audio-dataset.js";
 export type { AudioDataset, AudioDatasetOptions } from "./data/audio-dataset.js";

@@ -2,6 +2,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 
 import {
+  acquireDirLock,
   createTransferModel,
   formatFreezePolicy,
   type Backbone,
@@ -47,8 +48,28 @@ export interface TrainRun {
   readonly source?: string;
 }
 
-/** Splits the data, trains by the schedule, evaluates on the test part and saves the model. */
+/**
+ * Splits the data, trains by the schedule, evaluates on the test part and
+ * saves the model. Holds the lock of the output (and checkpoint) directory for
+ * the whole run, so a second training into the same folder is refused at once
+ * instead of overwriting this one's checkpoints and model.
+ */
 export async function runTraining(context: CommandContext, run: TrainRun): Promise<void> {
+  const checkpoint = run.checkpoint ?? `${path.resolve(run.out)}.checkpoint`;
+  const locks = [await acquireDirLock(run.out)];
+  try {
+    if (run.checkpoint) locks.push(await acquireDirLock(checkpoint));
+    await trainLocked(context, run, checkpoint);
+  } finally {
+    for (const lock of locks.reverse()) await lock.release();
+  }
+}
+
+async function trainLocked(
+  context: CommandContext,
+  run: TrainRun,
+  checkpoint: string,
+): Promise<void> {
   const { task, labels } = taskFor(run.data, run.task, run.positive);
   const split = splitIndices(labels, run.validation, run.test, run.seed);
   const datasets: Dataset[] = [];
@@ -81,7 +102,6 @@ export async function runTraining(context: CommandContext, run: TrainRun): Promi
     plugin: run.plugin.plugin,
     seed: run.seed,
   });
-  const checkpoint = run.checkpoint ?? `${path.resolve(run.out)}.checkpoint`;
   try {
     context.log(`model: ${model.describe()}`);
     const history = await model.fit(train, {

@@ -13,6 +13,7 @@ export { imageDataset } from "./data/image-dataset.js";
 export type { BatchTransform, ImageDataset, ImageDatasetOptions } from "./data/image-dataset.js";
 export { readImageFolder } from "./data/read-image-folder.js";
 export { readImageManifest } from "./data/read-image-manifest.js";
+export type { ReadImageManifestOptions } from "./data/read-image-manifest.js";
 export type { LabelledImages, ReadImagesOptions } from "./data/labelled-images.js";
 export { splitLabelledImages } from "./data/split-labelled-images.js";
 export type { LabelledImagesSplit } from "./data/split-labelled-images.js";

@@ -1,17 +1,28 @@
 import { readFile } from "node:fs/promises";
-import { dirname, extname, isAbsolute, resolve } from "node:path";
+import { dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
 
 import { DataError } from "@graft/core";
 
 import type { AudioItem, AudioListing } from "./read-audio-folder.js";
 
+/** Options of {@link readAudioManifest}. */
+export interface ReadAudioManifestOptions {
+  /**
+   * Accept relative paths that climb out of the manifest's folder (`../x.wav`).
+   * Absolute paths are always accepted: they say where they point.
+   * @default false
+   */
+  allowOutside?: boolean;
+}
+
 /**
  * Reads a manifest of clips: CSV with a header row, or JSONL (one object per
  * line, by extension `.jsonl`/`.ndjson`). Each row needs `path` and a `label`
  * or a `transcript` (the label defaults to the transcript). Relative paths are
- * resolved against the manifest's folder.
+ * resolved against the manifest's folder and must stay inside it unless
+ * `allowOutside` is set.
  */
-export async function readAudioManifest(file: string): Promise<AudioListing> {
+export async function readAudioManifest(file: string, { allowOutside = false }: ReadAudioManifestOptions = {}): Promise<AudioListing> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -34,7 +45,25 @@ export async function readAudioManifest(file: string): Promise<AudioListing> {
     return transcript === undefined ? item : { ...item, transcript };
   });
   if (items.length === 0) throw new DataError("the manifest lists no clips.", { file });
+  if (!allowOutside) rejectOutside(rows.map((row) => row["path"] ?? ""), base, file);
   return { items, labels: [...new Set(items.map((item) => item.label))].sort() };
+}
+
+// A copied or downloaded manifest must not reach files beside its data folder by accident.
+function rejectOutside(paths: readonly string[], base: string, file: string): void {
+  const outside = paths
+    .map((path, i) => ({ row: i + 1, path }))
+    .filter(({ path }) => {
+      if (isAbsolute(path)) return false;
+      const rel = relative(resolve(base), resolve(base, path));
+      return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+    });
+  if (outside.length === 0) return;
+  const list = outside.slice(0, 5).map((o) => `row ${o.row} "${o.path}"`).join(", ");
+  throw new DataError(`${outside.length} path(s) point outside the manifest's folder ${resolve(base)}: ${list}${outside.length > 5 ? ", …" : ""}.`, {
+    file,
+    fix: "move the manifest into a folder that holds all its clips, write such paths as absolute paths, or pass { allowOutside: true }.",
+  });
 }
 
 function parseJsonl(text: string, file: string): Record<string, string | undefined>[] {

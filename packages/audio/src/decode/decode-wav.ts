@@ -58,6 +58,7 @@ export function decodeWavBytes(bytes: Uint8Array, name = "<buffer>"): DecodedAud
   if (channels < 1 || wav.data.samples.length % blockBytes !== 0) {
     throw new DataError(`malformed WAV: ${wav.data.samples.length} data bytes is not a whole number of ${channels}-channel frames.`, {
       file: name,
+      fix: "re-export or re-copy the file; the data chunk was cut mid-frame or its size field is wrong.",
     });
   }
   const interleaved = wav.getSamples(true, Float64Array) as Float64Array;

@@ -79,15 +79,15 @@ export async function recoverDir(dir: string): Promise<void> {
 
 interface Leftover {
   name: string;
-  kind: "tmp" | "prev";
+  kind: "tmp" | "prev" | "lockdraft";
   pid: number;
 }
 
 function parseLeftover(base: string, name: string): Leftover | undefined {
   if (!name.startsWith(`${base}.`)) return undefined;
-  const match = /^(tmp|prev)-(\d+)-[0-9a-f]+$/.exec(name.slice(base.length + 1));
+  const match = /^(tmp|prev|lockdraft)-(\d+)-[0-9a-f]+$/.exec(name.slice(base.length + 1));
   if (!match) return undefined;
-  return { name, kind: match[1] as "tmp" | "prev", pid: Number(match[2]) };
+  return { name, kind: match[1] as Leftover["kind"], pid: Number(match[2]) };
 }
 
 const processStart = Date.now() - process.uptime() * 1000;

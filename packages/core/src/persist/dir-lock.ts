@@ -50,7 +50,8 @@ export async function acquireDirLock(dir: string): Promise<DirLock> {
   };
   for (let attempt = 0; attempt < 10; attempt++) {
     // Write the content first and hard-link it into place: the lock never exists half-written.
-    const draft = `${lockPath}.${owner.token}`;
+    // Named like atomic-dir's leftovers, so recoverDir deletes one left by a killed process.
+    const draft = `${target}.lockdraft-${process.pid}-${owner.token}`;
     await writeFile(draft, JSON.stringify(owner));
     try {
       await link(draft, lockPath);
@@ -94,7 +95,7 @@ export async function readLockOwner(dir: string): Promise<LockOwner | undefined>
 
 /** Removes a stale lock, unless someone replaced it since we read it. */
 async function takeOver(lockPath: string, staleToken: string | undefined): Promise<void> {
-  const aside = `${lockPath}.stale-${randomBytes(4).toString("hex")}`;
+  const aside = `${lockPath.slice(0, -".lock".length)}.lockdraft-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
     await rename(lockPath, aside);
   } catch {

@@ -84,8 +84,11 @@ export async function readManifest(dir: string): Promise<GraftManifest> {
  * @throws ModelFileError naming the first missing or malformed field, or a format newer than supported
  */
 export function validateManifest(json: unknown, file: string): GraftManifest {
-  const fail = (message: string, fix?: string): never => {
-    throw new ModelFileError(message, { path: file, ...(fix ? { fix } : {}) });
+  const fail = (
+    message: string,
+    fix = "graft.json is damaged or was not written by graft; save the model again or restore the file from a backup",
+  ): never => {
+    throw new ModelFileError(message, { path: file, fix });
   };
   if (!isObject(json)) return fail(`graft.json must hold a JSON object, got ${describe(json)}.`);
   const version = json["formatVersion"];

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { dirname, extname, isAbsolute, resolve } from "node:path";
+import { dirname, extname, isAbsolute, relative, resolve, sep } from "node:path";
 
 import { DataError } from "@graft/core";
 
@@ -7,15 +7,25 @@ import { toLabelledImages } from "./labelled-images.js";
 import type { LabelledImages, ReadImagesOptions } from "./labelled-images.js";
 import { verifyImages } from "./verify-images.js";
 
+/** Options of {@link readImageManifest}. */
+export interface ReadImageManifestOptions extends ReadImagesOptions {
+  /**
+   * Accept relative paths that climb out of the manifest's folder (`../x.png`).
+   * Absolute paths are always accepted: they say where they point.
+   * @default false
+   */
+  allowOutside?: boolean;
+}
+
 /**
  * Reads a manifest of labelled images: CSV with a `path,label` header, or
  * JSONL with one `{"path": …, "label": …}` object per line (chosen by the
  * `.csv` / `.jsonl` extension). Relative paths are resolved against the
- * manifest's folder.
+ * manifest's folder and must stay inside it unless `allowOutside` is set.
  */
 export async function readImageManifest(
   file: string,
-  { verify = true, skipInvalid = false }: ReadImagesOptions = {},
+  { verify = true, skipInvalid = false, allowOutside = false }: ReadImageManifestOptions = {},
 ): Promise<LabelledImages> {
   const manifest = resolve(file);
   let text: string;
@@ -45,10 +55,34 @@ export async function readImageManifest(
     file: isAbsolute(r.path) ? r.path : resolve(base, r.path),
     label: r.label,
   }));
+  if (!allowOutside) rejectOutside(rows, base, manifest);
   if (verify) entries = await verifyImages(entries, { skipInvalid, source: manifest });
   if (entries.length === 0)
     throw new DataError("no readable images left after skipping invalid files", { file: manifest });
   return toLabelledImages(entries);
+}
+
+// A copied or downloaded manifest must not reach files beside its data folder by accident.
+function rejectOutside(rows: readonly Row[], base: string, manifest: string): void {
+  const outside = rows
+    .map((r, i) => ({ row: i + 1, path: r.path }))
+    .filter(({ path }) => {
+      if (isAbsolute(path)) return false;
+      const rel = relative(base, resolve(base, path));
+      return rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+    });
+  if (outside.length === 0) return;
+  const list = outside
+    .slice(0, 5)
+    .map((o) => `row ${o.row} "${o.path}"`)
+    .join(", ");
+  throw new DataError(
+    `${outside.length} path(s) point outside the manifest's folder ${base}: ${list}${outside.length > 5 ? ", …" : ""}`,
+    {
+      file: manifest,
+      fix: "move the manifest into a folder that holds all its images, write such paths as absolute paths, or pass { allowOutside: true }",
+    },
+  );
 }
 
 interface Row {

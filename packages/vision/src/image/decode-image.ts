@@ -3,11 +3,19 @@ import { readFile } from "node:fs/promises";
 import { DataError } from "@graft/core";
 import { Jimp } from "jimp";
 
+import { declaredSize } from "./declared-size.js";
+
 /** A decoded image: jimp's RGBA bitmap. */
 export type JimpImage = Awaited<ReturnType<typeof Jimp.read>>;
 
 /** What the vision plugin accepts as one raw image: a file path or the file's bytes. */
 export type ImageSource = string | Buffer;
+
+/**
+ * Largest image decoded, in pixels (jpeg-js's own default limit): the
+ * decoders allocate 4 bytes per pixel before reading any pixel data.
+ */
+export const MAX_IMAGE_PIXELS = 100_000_000;
 
 /** File extensions the decoder understands (PNG, JPEG, BMP, TIFF, GIF). */
 export const IMAGE_EXTENSIONS: readonly string[] = [
@@ -45,6 +53,16 @@ export async function decodeImage(source: ImageSource, label?: string): Promise<
       file: name,
       fix: "remove it or replace it with a valid image",
     });
+  }
+  const size = declaredSize(bytes);
+  if (size && size.width * size.height > MAX_IMAGE_PIXELS) {
+    throw new DataError(
+      `image header declares ${size.width}×${size.height} pixels (${Math.round((size.width * size.height) / 1e6)} MP); graft decodes images of at most ${MAX_IMAGE_PIXELS / 1e6} MP`,
+      {
+        file: name,
+        fix: "downscale the image (e.g. to 2048 px on its long side) or delete it if its header is damaged",
+      },
+    );
   }
   try {
     const image = await Jimp.read(bytes);

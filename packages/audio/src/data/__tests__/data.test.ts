@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { loadEngine } from "@graft/core";
+import { DataError, loadEngine } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -64,6 +64,17 @@ describe("readAudioManifest", () => {
     await expect(readAudioManifest(writeFile(dir, "bad.csv", "file,label\na.wav,x\n"))).rejects.toThrow(/bad\.csv: the CSV header has no "path" column/);
     await expect(readAudioManifest(writeFile(dir, "bad.jsonl", '{"path":"a.wav"}\n'))).rejects.toThrow(/bad\.jsonl: row 1 has neither "label" nor "transcript"/);
     await expect(readAudioManifest(writeFile(dir, "broken.jsonl", "{nope\n"))).rejects.toThrow(/broken\.jsonl: line 1 is not valid JSON/);
+  });
+
+  it("should reject relative paths that climb out of the manifest's folder", async () => {
+    const dir = tempDir();
+    const file = writeFile(dir, "m.csv", "path,label\nclips/1.wav,a\n../2.wav,b\nclips/../../3.wav,b\n");
+    const error = await readAudioManifest(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as Error).message).toMatch(/m\.csv: 2 path\(s\) point outside the manifest's folder .*row 2 "\.\.\/2\.wav", row 3 "clips\/\.\.\/\.\.\/3\.wav"/);
+    expect((error as DataError).fix).toMatch(/allowOutside/);
+    const { items } = await readAudioManifest(file, { allowOutside: true });
+    expect(items[1]?.path).toBe(join(dir, "..", "2.wav"));
   });
 });
 

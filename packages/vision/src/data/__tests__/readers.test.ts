@@ -106,4 +106,30 @@ describe("readImageManifest", () => {
     const jsonl = await writeFixture(dir, "bad.jsonl", '{"path":"img/0.png"}\n');
     await expect(readImageManifest(jsonl)).rejects.toThrow(/line 1 needs a string "path"/);
   });
+
+  it("should reject relative paths that climb out of the manifest's folder", async () => {
+    const csv = await writeFixture(
+      join(dir, "img"),
+      "train.csv",
+      "path,label\n0.png,a\n../img/1.png,a\n../escape.png,b\nsub/../../x.png,b\n",
+    );
+    const error = await readImageManifest(csv, { verify: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as Error).message).toMatch(
+      /train\.csv: 2 path\(s\) point outside the manifest's folder .*row 3 "\.\.\/escape\.png", row 4 "sub\/\.\.\/\.\.\/x\.png"/,
+    );
+    expect((error as DataError).fix).toMatch(/allowOutside/);
+    const { files } = await readImageManifest(csv, { verify: false, allowOutside: true });
+    expect(files).toContain(join(dir, "escape.png"));
+  });
+
+  it("should accept absolute paths anywhere", async () => {
+    const csv = await writeFixture(
+      join(dir, "img"),
+      "abs.csv",
+      `path,label\n0.png,a\n${join(dir, "img", "3.png")},b\n`,
+    );
+    const { files } = await readImageManifest(csv);
+    expect(files).toEqual([join(dir, "img", "0.png"), join(dir, "img", "3.png")]);
+  });
 });
