@@ -64,7 +64,12 @@ export async function writeCheckpoint<TRecord>(
   const add = async (name: string, tensor: tf.Tensor, group?: string) => {
     // Stored as float32 whatever the dtype (the optimizer's step count is int32, exact in float32).
     const values = Float32Array.from(await tensor.data());
-    entries.push({ name, shape: tensor.shape, dtype: tensor.dtype, ...(group === undefined ? {} : { group }) });
+    entries.push({
+      name,
+      shape: tensor.shape,
+      dtype: tensor.dtype,
+      ...(group === undefined ? {} : { group }),
+    });
     chunks.push(new Uint8Array(values.buffer));
   };
   for (const w of model.weights) await add(w.originalName, w.read());
@@ -83,7 +88,9 @@ export async function writeCheckpoint<TRecord>(
 }
 
 /** Reads a checkpoint, or returns undefined when `dir` holds none. */
-export async function readCheckpoint<TRecord>(dir: string): Promise<LoadedCheckpoint<TRecord> | undefined> {
+export async function readCheckpoint<TRecord>(
+  dir: string,
+): Promise<LoadedCheckpoint<TRecord> | undefined> {
   await recoverDir(dir);
   let stateText: string;
   try {
@@ -95,14 +102,19 @@ export async function readCheckpoint<TRecord>(dir: string): Promise<LoadedCheckp
     const state = JSON.parse(stateText) as CheckpointState<TRecord>;
     const entries = JSON.parse(await readFile(path.join(dir, TENSORS), "utf8")) as TensorEntry[];
     const bytes = await readFile(path.join(dir, DATA));
-    const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const floats = new Float32Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    );
     const weights: NamedTensor[] = [];
     const optimizers: Record<string, NamedTensor[]> = {};
     let offset = 0;
     for (const entry of entries) {
       const size = entry.shape.reduce((a, b) => a * b, 1);
       const values = floats.subarray(offset, offset + size);
-      const tensor = entry.dtype === "int32" ? tf.tensor(Int32Array.from(values), entry.shape, "int32") : tf.tensor(values, entry.shape);
+      const tensor =
+        entry.dtype === "int32"
+          ? tf.tensor(Int32Array.from(values), entry.shape, "int32")
+          : tf.tensor(values, entry.shape);
       offset += size;
       if (entry.group === undefined) weights.push({ name: entry.name, tensor });
       else (optimizers[entry.group] ??= []).push({ name: entry.name, tensor });

@@ -29,11 +29,18 @@ export class EarlyStopping {
   update(metrics: Readonly<Record<string, number>>): boolean {
     const value = metrics[this.monitor];
     if (value === undefined) {
-      throw new ConfigError(`Early stopping monitors "${this.monitor}", which this run does not compute.`, {
-        fix: this.monitor.startsWith("val_") ? "pass a validation set or fraction" : "monitor another metric",
-      });
+      throw new ConfigError(
+        `Early stopping monitors "${this.monitor}", which this run does not compute.`,
+        {
+          fix: this.monitor.startsWith("val_")
+            ? "pass a validation set or fraction"
+            : "monitor another metric",
+        },
+      );
     }
-    const better = Number.isNaN(this.best) || (this.monitor === "val_accuracy" ? value > this.best : value < this.best);
+    const better =
+      Number.isNaN(this.best) ||
+      (this.monitor === "val_accuracy" ? value > this.best : value < this.best);
     if (better) {
       this.best = value;
       this.wait = 0;

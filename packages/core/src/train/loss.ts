@@ -12,8 +12,12 @@ const EPSILON = 1e-7;
 export function perExampleLoss(task: Task, p: tf.Tensor, y: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => {
     const clipped = tf.clipByValue(p, EPSILON, 1 - EPSILON);
-    if (task.kind === "multiclass") return tf.neg(tf.sum(tf.mul(y, tf.log(clipped)), -1)) as tf.Tensor1D;
-    const bce = tf.add(tf.mul(y, tf.log(clipped)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, clipped))));
+    if (task.kind === "multiclass")
+      return tf.neg(tf.sum(tf.mul(y, tf.log(clipped)), -1)) as tf.Tensor1D;
+    const bce = tf.add(
+      tf.mul(y, tf.log(clipped)),
+      tf.mul(tf.sub(1, y), tf.log(tf.sub(1, clipped))),
+    );
     return tf.neg(tf.mean(bce, -1)) as tf.Tensor1D;
   });
 }
@@ -37,7 +41,10 @@ export function weightedLoss(
 /** Number of correct predictions in a batch (per label for multilabel). */
 export function countCorrect(task: Task, p: tf.Tensor, y: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
-    if (task.kind === "multiclass") return tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1)), "float32"));
-    return tf.sum(tf.cast(tf.equal(tf.greaterEqual(p, 0.5), tf.greaterEqual(y, 0.5)), "float32")) as tf.Scalar;
+    if (task.kind === "multiclass")
+      return tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1)), "float32"));
+    return tf.sum(
+      tf.cast(tf.equal(tf.greaterEqual(p, 0.5), tf.greaterEqual(y, 0.5)), "float32"),
+    ) as tf.Scalar;
   });
 }

@@ -61,7 +61,11 @@ export interface FitOptions {
   /** Per-class loss weights, or "balanced" (inverse class frequency). Not for multilabel. */
   classWeights?: "balanced" | readonly number[];
   /** Stop when the monitored metric has not improved for `patience` epochs (per phase). */
-  earlyStopping?: { patience: number; monitor?: "val_loss" | "val_accuracy" | "loss"; restoreBest?: boolean };
+  earlyStopping?: {
+    patience: number;
+    monitor?: "val_loss" | "val_accuracy" | "loss";
+    restoreBest?: boolean;
+  };
   /** Applied to each training batch (never at prediction). Disables the feature cache. */
   augment?: (x: tf.Tensor) => tf.Tensor;
   /**

@@ -4,11 +4,19 @@ import { DataError } from "../errors.js";
 import type { Dataset, Task } from "../types.js";
 
 /** Label tensor for the examples at `indices`, in the shape the task's output has. */
-export function targetsFor(task: Task, labels: Dataset["labels"], indices: readonly number[]): tf.Tensor2D {
+export function targetsFor(
+  task: Task,
+  labels: Dataset["labels"],
+  indices: readonly number[],
+): tf.Tensor2D {
   const k = task.labels.length;
   if (task.kind === "multilabel") {
     const rows = indices.map((i) => labels[i] as readonly number[]);
-    return tf.tensor2d(rows.map((r) => [...r]), [indices.length, k], "float32");
+    return tf.tensor2d(
+      rows.map((r) => [...r]),
+      [indices.length, k],
+      "float32",
+    );
   }
   const idx = indices.map((i) => labels[i] as number);
   if (task.kind === "binary") return tf.tensor2d(idx, [idx.length, 1], "float32");
@@ -18,13 +26,17 @@ export function targetsFor(task: Task, labels: Dataset["labels"], indices: reado
 /** Checks that labels fit the task; names the first bad one. */
 export function checkLabels(task: Task, labels: Dataset["labels"], what = "training data"): void {
   if (labels.length === 0) {
-    throw new DataError(`The ${what} is empty.`, { fix: "point graft at a folder or manifest with labelled examples" });
+    throw new DataError(`The ${what} is empty.`, {
+      fix: "point graft at a folder or manifest with labelled examples",
+    });
   }
   const k = task.labels.length;
   labels.forEach((label, i) => {
     if (task.kind === "multilabel") {
       if (!Array.isArray(label) || label.length !== k) {
-        throw new DataError(`Example ${i} of the ${what}: expected ${k} 0/1 labels, got ${JSON.stringify(label)}.`);
+        throw new DataError(
+          `Example ${i} of the ${what}: expected ${k} 0/1 labels, got ${JSON.stringify(label)}.`,
+        );
       }
     } else if (typeof label !== "number" || !Number.isInteger(label) || label < 0 || label >= k) {
       throw new DataError(
@@ -36,9 +48,12 @@ export function checkLabels(task: Task, labels: Dataset["labels"], what = "train
     const present = new Set(labels as readonly number[]);
     if (present.size < 2) {
       const only = task.labels[(labels[0] as number) ?? 0];
-      throw new DataError(`The ${what} holds only class "${only}"; a classifier needs examples of at least two classes.`, {
-        fix: "add examples of the other class(es)",
-      });
+      throw new DataError(
+        `The ${what} holds only class "${only}"; a classifier needs examples of at least two classes.`,
+        {
+          fix: "add examples of the other class(es)",
+        },
+      );
     }
   }
 }
