@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 
 import { registerWasmTrainingKernels } from "../src/engine/wasm/register.js";
+import { useThreadedWasmBackend } from "../src/engine/wasm/threads.js";
 import { timeTrainStep } from "./measure.js";
 import type { Timing } from "./measure.js";
 import { mobileNetV2, smallCnn } from "./networks.js";
@@ -19,6 +20,8 @@ const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 2);
 // The cpu run is skipped when one step is expected to take longer than this.
 const CPU_LIMIT_MS = 60_000;
 const PYTHON = "/usr/bin/python3";
+// Opt-in: XNNPACK threads for wasm (as loadEngine honours it); default 1.
+const WASM_THREADS = Number(process.env["GRAFT_WASM_THREADS"] || 1);
 
 interface Result {
   wasm: number;
@@ -35,6 +38,8 @@ const results = new Map<string, Result>();
 const torchRuns: Record<string, number>[] = [];
 const wasmRuns: Map<string, Timing>[] = [];
 registerWasmTrainingKernels();
+useThreadedWasmBackend(WASM_THREADS);
+if (WASM_THREADS > 1) console.log(`wasm: threaded SIMD binary, ${WASM_THREADS} threads`);
 for (let round = 0; round < ROUNDS; round++) {
   const torch = runPyTorch();
   if (torch) torchRuns.push(torch);

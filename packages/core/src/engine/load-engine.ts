@@ -24,6 +24,13 @@ export interface LoadEngineOptions {
    * @default process.env.GRAFT_ENGINE, else the fastest that loads
    */
   engine?: EngineName;
+  /**
+   * Opt-in: run the wasm engine on tfjs-backend-wasm's threaded SIMD binary
+   * with this many XNNPACK threads (1 = the stock single-threaded binary).
+   * Takes effect only if wasm is picked and has not started yet.
+   * @default process.env.GRAFT_WASM_THREADS, else 1
+   */
+  wasmThreads?: number;
 }
 
 let current: Promise<Engine> | undefined;
@@ -36,10 +43,11 @@ let currentKey: string | undefined;
  */
 export function loadEngine(options: LoadEngineOptions = {}): Promise<Engine> {
   const forced = options.engine ?? parseEngineEnv(process.env["GRAFT_ENGINE"]);
-  const key = forced ?? "auto";
+  const threads = parseThreads(options.wasmThreads ?? process.env["GRAFT_WASM_THREADS"]);
+  const key = `${forced ?? "auto"}:${threads}`;
   if (current && currentKey === key) return current;
   currentKey = key;
-  current = pick(forced).catch((error: unknown) => {
+  current = pick(forced, threads).catch((error: unknown) => {
     current = undefined;
     throw error;
   });
@@ -55,18 +63,31 @@ function parseEngineEnv(value: string | undefined): EngineName | undefined {
   );
 }
 
-async function pick(forced: EngineName | undefined): Promise<Engine> {
+function parseThreads(value: number | string | undefined): number {
+  if (value === undefined || value === "") return 1;
+  const threads = Number(value);
+  if (Number.isInteger(threads) && threads >= 1 && threads <= 8) return threads;
+  throw new EngineError(
+    `wasm threads (GRAFT_WASM_THREADS) is "${value}", expected a whole number from 1 to 8.`,
+    {
+      fix: "unset GRAFT_WASM_THREADS (single-threaded), or set GRAFT_WASM_THREADS=2",
+    },
+  );
+}
+
+async function pick(forced: EngineName | undefined, threads: number): Promise<Engine> {
   const order = forced ? [forced] : ENGINE_NAMES;
   const skipped: { name: EngineName; reason: string }[] = [];
   for (const name of order) {
     try {
-      const backend = await activate(name);
+      const backend = await activate(name, threads);
+      const threaded = name === "wasm" && threads > 1 ? ` with ${threads} threads` : "";
       const why = skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
       return {
         name,
         backend,
         skipped,
-        description: `graft engine: ${name}${forced ? " (forced by GRAFT_ENGINE)" : ""}${why ? ` (${why})` : ""}`,
+        description: `graft engine: ${name}${threaded}${forced ? " (forced by GRAFT_ENGINE)" : ""}${why ? ` (${why})` : ""}`,
       };
     } catch (error) {
       if (forced) {
@@ -84,7 +105,7 @@ async function pick(forced: EngineName | undefined): Promise<Engine> {
   );
 }
 
-async function activate(name: EngineName): Promise<string> {
+async function activate(name: EngineName, threads: number): Promise<string> {
   switch (name) {
     case "gpu":
     case "node": {
@@ -97,6 +118,10 @@ async function activate(name: EngineName): Promise<string> {
       await import("@tensorflow/tfjs-backend-wasm");
       const { registerWasmTrainingKernels } = await import("./wasm/register.js");
       registerWasmTrainingKernels();
+      if (threads > 1) {
+        const { useThreadedWasmBackend } = await import("./wasm/threads.js");
+        useThreadedWasmBackend(threads);
+      }
       await setBackend("wasm");
       return "wasm";
     }
@@ -126,8 +151,12 @@ async function importOptional(specifier: string): Promise<void> {
 function isMissingPackage(error: unknown, specifier: string): boolean {
   const { code, message } = error as { code?: string; message?: string };
   const notFound =
-    code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || /cannot find (package|module)|could not resolve|failed to load url/i.test(message ?? "");
-  return notFound && (message ?? "").includes(specifier) && !/\.node\b|binding/i.test(message ?? "");
+    code === "ERR_MODULE_NOT_FOUND" ||
+    code === "MODULE_NOT_FOUND" ||
+    /cannot find (package|module)|could not resolve|failed to load url/i.test(message ?? "");
+  return (
+    notFound && (message ?? "").includes(specifier) && !/\.node\b|binding/i.test(message ?? "")
+  );
 }
 
 function installHint(name: EngineName): string {

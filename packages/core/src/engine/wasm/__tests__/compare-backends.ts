@@ -1,10 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { registerWasmTrainingKernels } from "../register.js";
+import { useThreadedWasmBackend } from "../threads.js";
 
-/** Loads the wasm backend with graft's kernels (once per test file). */
+/**
+ * Loads the wasm backend with graft's kernels (once per test file); with
+ * `GRAFT_WASM_THREADS=n` set, on the threaded binary with n threads, so the
+ * whole suite can be run threaded.
+ */
 export async function setUpWasm(): Promise<void> {
   registerWasmTrainingKernels();
+  const threads = process.env["GRAFT_WASM_THREADS"];
+  if (threads) useThreadedWasmBackend(Number(threads));
   await tf.setBackend("wasm");
   await tf.ready();
 }
