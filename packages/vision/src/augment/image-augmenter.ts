@@ -1,7 +1,6 @@
-import { ConfigError } from "@graft/core";
+import { ConfigError, createRng } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
-import { seededRandom } from "./seeded-random.js";
 
 /** Options of {@link imageAugmenter}. Every transform is drawn independently per image. */
 export interface ImageAugmenterOptions {
@@ -62,7 +61,8 @@ export function imageAugmenter({
 }: ImageAugmenterOptions = {}): ImageAugmenter {
   const flipP = flip === true ? 0.5 : flip === false ? 0 : flip;
   validate({ flipP, rotate, crop, brightness, contrast });
-  const random = seededRandom(seed);
+  const rng = createRng(seed);
+  const random = (): number => rng.next();
   const uniform = (lo: number, hi: number): number => lo + (hi - lo) * random();
   const span = range ? range[1] - range[0] : 1;
   const fill = range ? range[0] : 0;
