@@ -1,0 +1,77 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+
+import { speakToFile } from "./espeak.js";
+import type { Voice } from "./voices.js";
+
+/** One spoken clip of the corpus: x = the audio espeak-ng makes of `text`, y = `text`. */
+export interface Utterance {
+  readonly text: string;
+  readonly voice: Voice;
+}
+
+/** An utterance with the WAV file that holds it. */
+export interface SpokenUtterance extends Utterance {
+  readonly path: string;
+}
+
+/** Options of {@link synthesise}. */
+export interface SynthesiseOptions {
+  /** Folder of the corpus: WAVs go to `<dir>/wav/`, the manifest to `<dir>/<name>.jsonl`. */
+  readonly dir: string;
+  /** Manifest name, e.g. `task-a`. */
+  readonly name: string;
+  /** espeak-ng processes at once. @default 2 */
+  readonly concurrency?: number;
+  readonly onProgress?: (done: number, total: number, synthesised: number) => void;
+}
+
+/**
+ * Makes sure every utterance exists as a WAV file and writes a JSONL manifest
+ * (`path`, `transcript`, voice) for the set. Files are named by a hash of text
+ * and voice, so a re-run, or another set asking for the same utterance, reuses
+ * them: only missing files are synthesised.
+ */
+export async function synthesise(
+  utterances: readonly Utterance[],
+  options: SynthesiseOptions,
+): Promise<{ clips: SpokenUtterance[]; synthesised: number }> {
+  const { dir, name, concurrency = 2, onProgress } = options;
+  const wavDir = join(dir, "wav");
+  await mkdir(wavDir, { recursive: true });
+  const clips = utterances.map((u) => ({ ...u, path: join(wavDir, `${utteranceId(u)}.wav`) }));
+  let next = 0;
+  let done = 0;
+  let synthesised = 0;
+  const worker = async (): Promise<void> => {
+    while (next < clips.length) {
+      const clip = clips[next++] as SpokenUtterance;
+      if (!existsSync(clip.path)) {
+        // Write aside and rename, so an interrupted run never leaves a truncated WAV behind.
+        const partial = `${clip.path}.partial.wav`;
+        await speakToFile(clip.text, clip.voice, partial);
+        await rename(partial, clip.path);
+        synthesised++;
+      }
+      done++;
+      if (onProgress && (done % 500 === 0 || done === clips.length))
+        onProgress(done, clips.length, synthesised);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, clips.length)) }, worker),
+  );
+  const manifest = clips
+    .map((c) => JSON.stringify({ path: relative(dir, c.path), transcript: c.text, ...c.voice }))
+    .join("\n");
+  await writeFile(join(dir, `${name}.jsonl`), `${manifest}\n`);
+  return { clips, synthesised };
+}
+
+/** A short stable id of an utterance: the same text and voice always map to the same file. */
+export function utteranceId({ text, voice }: Utterance): string {
+  const key = JSON.stringify([text, voice.accent, voice.variant, voice.speed, voice.pitch]);
+  return createHash("sha1").update(key).digest("hex").slice(0, 16);
+}

@@ -1,0 +1,118 @@
+import type { WakeWordEvaluation } from "@graft/audio";
+import { detectionsFromScores, evaluateWakeWord } from "@graft/audio";
+
+import type { Recording } from "./datasets.js";
+import { normalised } from "./features.js";
+import { segmentScores, streamScores } from "./score.js";
+import { spokenAround } from "./stream.js";
+import type { WakeModel } from "./wakeword.js";
+
+/** The held-out and calibration audio every model is measured on. */
+export interface EvaluationAudio {
+  /** Task B's validation positives, as segments: calibration. */
+  readonly calibrationPositives: Recording;
+  /** A negative stream from task B's side: calibration. */
+  readonly calibrationStream: Recording;
+  /** Positives by voices heard in neither task: test. */
+  readonly testPositives: Recording;
+  /** The long held-out negative stream: test. */
+  readonly testStream: Recording;
+}
+
+/** How a wake-word model did. */
+export interface WakeResult {
+  /** Calibrated on the calibration audio for `targetFaPerHour`. */
+  readonly threshold: number;
+  /** Whether the calibration audio allowed the target. */
+  readonly targetMet: boolean;
+  /** On the test positives at `threshold`. */
+  readonly frr: number;
+  /** On the test stream at `threshold`. */
+  readonly faPerHour: number;
+  readonly falseAccepts: number;
+  /** What the test stream was saying at each false accept, counted by text. */
+  readonly falseAcceptsHeard: Readonly<Record<string, number>>;
+  readonly testHours: number;
+  /** The best FRR at ≤ target FA/h had the threshold been picked on the test audio itself (the DET curve's point, for reference). */
+  readonly testOperatingPoint: WakeWordEvaluation["calibration"];
+  /** Lowest FRR on the test audio at or under each of these false accepts per hour (the test DET curve). */
+  readonly det: readonly { readonly faPerHour: number; readonly frr: number }[];
+  readonly scoringSeconds: number;
+}
+
+/**
+ * Calibrates the detector's threshold for `targetFaPerHour` on the
+ * calibration audio, then measures false rejects on the test positives and
+ * false accepts per hour on the test stream at that threshold. Streams go
+ * through the detector's smoothing, threshold and refractory period
+ * (`evaluateWakeWord` replays them on the window posteriors).
+ */
+export async function measureWakeModel(
+  model: WakeModel,
+  audio: EvaluationAudio,
+  { smoothing, targetFaPerHour }: { smoothing: number; targetFaPerHour: number },
+): Promise<WakeResult> {
+  const started = performance.now();
+  const net = model.transfer.model;
+  const norm = (r: Recording): Float32Array => normalised(r.features, model.stats);
+  const detection = { smoothing, refractorySeconds: 1 };
+  const calibration = evaluateWakeWord({
+    positiveScores: await segmentScores(
+      net,
+      norm(audio.calibrationPositives),
+      audio.calibrationPositives.frames,
+      smoothing,
+    ),
+    negativeStream: await streamScores(
+      net,
+      norm(audio.calibrationStream),
+      audio.calibrationStream.frames,
+      audio.calibrationStream.seconds,
+    ),
+    detection,
+    targetFaPerHour,
+  });
+  const threshold = calibration.calibration.threshold;
+  const testStream = await streamScores(
+    net,
+    norm(audio.testStream),
+    audio.testStream.frames,
+    audio.testStream.seconds,
+  );
+  const test = evaluateWakeWord({
+    positiveScores: await segmentScores(
+      net,
+      norm(audio.testPositives),
+      audio.testPositives.frames,
+      smoothing,
+    ),
+    negativeStream: testStream,
+    detection,
+    targetFaPerHour,
+    threshold,
+  });
+  const heard: Record<string, number> = {};
+  for (const d of detectionsFromScores(testStream.scores, {
+    ...testStream,
+    ...detection,
+    threshold,
+  })) {
+    const text = spokenAround(audio.testStream.placements ?? [], d.time);
+    heard[text] = (heard[text] ?? 0) + 1;
+  }
+  return {
+    threshold,
+    targetMet: calibration.calibration.met,
+    frr: test.frr,
+    faPerHour: test.faPerHour,
+    falseAccepts: Math.round(test.faPerHour * test.negativeHours),
+    falseAcceptsHeard: heard,
+    testHours: test.negativeHours,
+    testOperatingPoint: test.calibration,
+    det: [1, 5, 20, 100].map((fa) => ({
+      faPerHour: fa,
+      frr: Math.min(1, ...test.curve.filter((p) => p.faPerHour <= fa).map((p) => p.frr)),
+    })),
+    scoringSeconds: (performance.now() - started) / 1000,
+  };
+}
