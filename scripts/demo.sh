@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The cat → radiology demo in one command, from a clean clone:
-#   bash scripts/demo.sh [flags]      (flags: see examples/cat-to-radiology/README.md)
+# graft's demos in one command, from a clean clone:
+#   bash scripts/demo.sh [flags]            cat → radiology (flags: examples/cat-to-radiology/README.md)
+#   bash scripts/demo.sh wakeword [flags]   ASR → wake word (flags: examples/asr-to-wakeword/README.md)
 # Installs the toolchain and workspace dependencies (scripts/setup.sh), the
 # Debian packages holding the demo's data if they are missing (a real head
 # CT and Fashion-MNIST; needs root), then runs the example end to end.
@@ -8,6 +9,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
+
+if [ "${1:-}" = "wakeword" ]; then
+  shift
+  exec pnpm --filter asr-to-wakeword start "$@"
+fi
 
 debian_packages=(invesalius-examples dataset-fashion-mnist)
 missing=()
