@@ -166,6 +166,17 @@ describe("cutBackbone", () => {
     cnn.dispose();
   });
 
+  it("should cut a transfer model again, though its head layers are shared with the head model", () => {
+    const source = taskAModel();
+    const first = createTransferModel({ backbone: cutBackbone(source, { at: "a_dense2" }), task: binary, head: denseHead({ units: [5] }) });
+    const again = cutBackbone(first.model, { at: "head_dense_1" });
+    expect(again.featureShape).toEqual([5]);
+    const features = again.model.predict(tf.ones([2, 8])) as tf.Tensor;
+    expect(features.shape).toEqual([2, 5]);
+    features.dispose();
+    first.dispose();
+  });
+
   it("should make a single re-initialised output layer by default", () => {
     const source = taskAModel();
     const model = createTransferModel({ backbone: cutBackbone(source), task: { kind: "multiclass", labels: ["a", "b", "c", "d"] }, head: outputHead() });

@@ -37,7 +37,7 @@ export interface CutBackboneOptions {
  */
 export function cutBackbone(model: tf.LayersModel, options: CutBackboneOptions = {}): Backbone {
   const cutLayer = findCutLayer(model, options);
-  let output = cutLayer.output;
+  let output: tf.SymbolicTensor | tf.SymbolicTensor[] = outputIn(model, cutLayer);
   if (Array.isArray(output)) {
     throw new ConfigError(
       `Layer "${cutLayer.name}" has ${output.length} outputs; a backbone needs a layer with one output.`,
@@ -66,6 +66,18 @@ export function cutBackbone(model: tf.LayersModel, options: CutBackboneOptions =
       weightsSha256: weightsChecksum(trunk),
     },
   };
+}
+
+/**
+ * The layer's output in `model`. A layer applied in several graphs (a
+ * transfer model's head is shared with its feature-only twin) has no single
+ * `output`; the node that belongs to `model` says which one.
+ */
+function outputIn(model: tf.LayersModel, layer: tf.layers.Layer): tf.SymbolicTensor | tf.SymbolicTensor[] {
+  if (layer.inboundNodes.length <= 1) return layer.output;
+  const nodes = (model as unknown as { containerNodes: Set<string> }).containerNodes;
+  const index = layer.inboundNodes.findIndex((_, i) => nodes.has(`${layer.name}_ib-${i}`));
+  return layer.getOutputAt(Math.max(index, 0));
 }
 
 function findCutLayer(model: tf.LayersModel, options: CutBackboneOptions): tf.layers.Layer {
