@@ -8,6 +8,7 @@ import type { Runner } from "../program.js";
 import {
   addTrainingOptions,
   pluginOptions,
+  runSettings,
   sniffPlugin,
   type TrainingFlags,
 } from "./training-options.js";
@@ -71,17 +72,7 @@ export function pretrainCommand(run: Runner): Command {
         phases: [
           { name: "pretrain", epochs: flags.epochs, freeze: "trainable", learningRate: flags.lr },
         ],
-        task: flags.task,
-        ...(flags.positive ? { positive: flags.positive } : {}),
-        batchSize: flags.batchSize,
-        validation: flags.validation,
-        test: flags.test,
-        seed: flags.seed,
-        ...(flags.patience ? { patience: flags.patience } : {}),
-        augment: Boolean(flags.augment),
-        ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
-        resume: Boolean(flags.resume),
-        negatives: flags.negatives ?? [],
+        ...runSettings(flags),
       });
     }),
   );

@@ -221,3 +221,20 @@ export async function sniffPlugin(data: string): Promise<"vision" | "audio"> {
   }
   return "vision";
 }
+
+/** The run settings `pretrain` and `transfer` share, from their flags. */
+export function runSettings(flags: TrainingFlags) {
+  return {
+    task: flags.task,
+    ...(flags.positive ? { positive: flags.positive } : {}),
+    batchSize: flags.batchSize,
+    validation: flags.validation,
+    test: flags.test,
+    seed: flags.seed,
+    ...(flags.patience ? { patience: flags.patience } : {}),
+    augment: Boolean(flags.augment),
+    ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
+    resume: Boolean(flags.resume),
+    negatives: flags.negatives ?? [],
+  };
+}

@@ -10,6 +10,7 @@ import {
   addScheduleOptions,
   addTrainingOptions,
   pluginOptions,
+  runSettings,
   schedule,
   type TrainingFlags,
 } from "./training-options.js";
@@ -101,17 +102,7 @@ export function transferCommand(run: Runner): Command {
           headText: JSON.stringify(flags.head),
           freeze: flags.freeze,
           phases: schedule(flags, { name: "head", freeze: flags.freeze }),
-          task: flags.task,
-          ...(flags.positive ? { positive: flags.positive } : {}),
-          batchSize: flags.batchSize,
-          validation: flags.validation,
-          test: flags.test,
-          seed: flags.seed,
-          ...(flags.patience ? { patience: flags.patience } : {}),
-          augment: Boolean(flags.augment),
-          ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
-          resume: Boolean(flags.resume),
-          negatives: flags.negatives ?? [],
+          ...runSettings(flags),
           source: source.description,
         });
       } catch (error) {
