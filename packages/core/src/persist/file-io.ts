@@ -6,6 +6,15 @@ import * as tf from "@tensorflow/tfjs";
 import { ModelFileError } from "../errors.js";
 import { readWeights } from "./read-weights.js";
 
+/** Optional model.json fields carried between the file and the artifacts unchanged. */
+const OPTIONAL_ARTIFACT_KEYS = [
+  "trainingConfig",
+  "userDefinedMetadata",
+  "signature",
+  "modelInitializer",
+  "initializerSignature",
+] as const;
+
 /** Name of the topology file of a TF.js Layers model directory. */
 export const MODEL_JSON = "model.json";
 /** Name of the single weight file graft writes. */
@@ -46,13 +55,7 @@ async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
     generatedBy: modelJson.generatedBy,
     convertedBy: modelJson.convertedBy,
   };
-  for (const key of [
-    "trainingConfig",
-    "userDefinedMetadata",
-    "signature",
-    "modelInitializer",
-    "initializerSignature",
-  ] as const) {
+  for (const key of OPTIONAL_ARTIFACT_KEYS) {
     if (modelJson[key] != null) Object.assign(artifacts, { [key]: modelJson[key] });
   }
   if (modelJson.weightsManifest != null) {
@@ -152,13 +155,7 @@ async function saveArtifacts(
     convertedBy: artifacts.convertedBy ?? null,
     weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
   };
-  for (const key of [
-    "trainingConfig",
-    "userDefinedMetadata",
-    "signature",
-    "modelInitializer",
-    "initializerSignature",
-  ] as const) {
+  for (const key of OPTIONAL_ARTIFACT_KEYS) {
     if (artifacts[key] != null) Object.assign(modelJson, { [key]: artifacts[key] });
   }
   await mkdir(dir, { recursive: true });
