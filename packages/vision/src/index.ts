@@ -23,6 +23,8 @@ export type { ImageAugmenter, ImageAugmenterOptions } from "./augment/image-augm
 
 export { makeDivisible, mobileNetV2 } from "./backbones/mobilenet-v2.js";
 export type { MobileNetV2Options } from "./backbones/mobilenet-v2.js";
+export { resizeMobileNetV2 } from "./backbones/resize-mobilenet-v2.js";
+export type { ResizeMobileNetV2Options } from "./backbones/resize-mobilenet-v2.js";
 export { smallCnn } from "./backbones/small-cnn.js";
 export type { SmallCnnOptions } from "./backbones/small-cnn.js";
 export {

@@ -2,8 +2,8 @@ import { join } from "node:path";
 
 import { loadBackbone } from "@graft/core";
 import type { Backbone } from "@graft/core";
+import { resizeMobileNetV2 } from "@graft/vision";
 
-import { resizedMobileNetV2 } from "../backbones/resized.js";
 import type { DemoOptions } from "../options.js";
 import { pretrainOnFashionMnist } from "./pretrain-fashion.js";
 import type { Pretrained } from "./pretrain-fashion.js";
@@ -29,11 +29,6 @@ export async function fashionBackbone(
     log,
   });
   const trained = await loadBackbone(pretraining.dir, { at: "out_relu", pooling: "avg" });
-  const backbone = resizedMobileNetV2({
-    trained,
-    alpha: FASHION_ALPHA,
-    channels: 1,
-    inputSize: o.size,
-  });
+  const backbone = resizeMobileNetV2(trained, { alpha: FASHION_ALPHA, inputSize: o.size });
   return { backbone, alpha: FASHION_ALPHA, channels: 1, pretraining };
 }

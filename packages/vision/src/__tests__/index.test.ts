@@ -24,6 +24,7 @@ describe("@graft/vision public API", () => {
         "pretrainedMobileNetV2",
         "readImageFolder",
         "readImageManifest",
+        "resizeMobileNetV2",
         "restoreImagePreprocessor",
         "smallCnn",
         "splitLabelledImages",

@@ -1,8 +1,8 @@
-import { ConfigError, copyWeightsByName, cutBackbone, releaseUnusedLayers } from "@graft/core";
+import { ConfigError, cutBackbone, releaseUnusedLayers } from "@graft/core";
 import type { Backbone, ImageInputSpec, Pooling } from "@graft/core";
 import type { LayersModel } from "@tensorflow/tfjs";
 
-import { mobileNetV2 } from "./mobilenet-v2.js";
+import { mobileNetV2ModelAtSize } from "./resize-mobilenet-v2.js";
 import { NSFWJS_VERSION, loadNsfwjsMobileNetV2 } from "./nsfwjs-model.js";
 
 /** Options of {@link pretrainedMobileNetV2}. */
@@ -80,8 +80,5 @@ export async function pretrainedMobileNetV2({
 /** The bundled model at another input size: graft's MobileNetV2 (same layer names) with its weights. */
 function atSize(bundled: LayersModel, inputSize: number): LayersModel {
   if (inputSize === 224) return bundled;
-  const rebuilt = mobileNetV2({ alpha: 1, inputSize, channels: 3, pooling: "none" }).model;
-  copyWeightsByName(bundled, rebuilt);
-  bundled.dispose();
-  return rebuilt;
+  return mobileNetV2ModelAtSize(bundled, { alpha: 1, inputSize, channels: 3, pooling: "none" });
 }
