@@ -1,12 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { nativeConv2dFilterGrad, nativeConvApplies } from "./native/conv2d.js";
+import { nativeKernels } from "./native/instance.js";
 import { transposeFast } from "./transpose-fast.js";
 import { asTensor4D, explicitPadding, toChannelsLast, kernelInputs } from "./kernel-tensors.js";
 
 /**
  * `Conv2DBackpropFilter` for wasm (missing from tfjs-backend-wasm 4.22).
  *
- * The filter gradient dW[i, j, c, o] = Σ_{n,y,x} x[n, y·s + i, x·s + j, c] ·
+ * graft's native kernel (native/conv2d.c) computes it where it can run. The
+ * fallback, built from tfjs ops: the filter gradient dW[i, j, c, o] = Σ_{n,y,x} x[n, y·s + i, x·s + j, c] ·
  * dy[n, y, x, o] is itself a convolution once the batch axis plays the role
  * of the channel axis: convolve x as [C, H, W, N] with dy as a [OH, OW, N, O]
  * filter, swapping stride and dilation. One XNNPACK forward conv does the
@@ -15,7 +18,7 @@ import { asTensor4D, explicitPadding, toChannelsLast, kernelInputs } from "./ker
 export const conv2dBackpropFilterConfig: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropFilter,
   backendName: "wasm",
-  kernelFunc: ({ inputs, attrs }) => {
+  kernelFunc: ({ inputs, attrs, backend }) => {
     const { x, dy } = kernelInputs(inputs, "x", "dy");
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
       attrs as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -30,6 +33,9 @@ export const conv2dBackpropFilterConfig: tf.KernelConfig = {
       false,
       format,
     );
+    const native = nativeKernels(backend);
+    if (native && nativeConvApplies(info, x, dy))
+      return nativeConv2dFilterGrad(native, x, dy, info);
     return tf.tidy(() => {
       const input = toChannelsLast(asTensor4D(x), format);
       const grad = toChannelsLast(asTensor4D(dy), format);

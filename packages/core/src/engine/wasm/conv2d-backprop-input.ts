@@ -1,14 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { asTensor4D, fromChannelsLast, toChannelsLast, kernelInputs } from "./kernel-tensors.js";
+import { nativeConv2dInputGrad, nativeConvApplies } from "./native/conv2d.js";
+import { nativeKernels } from "./native/instance.js";
 import { flippedTaps, foldedRowTaps } from "./flipped-taps.js";
 import { transposedConv } from "./transposed-conv.js";
 
 /**
  * `Conv2DBackpropInput` for wasm (the input gradient of conv2d, also the
  * forward pass of `tf.conv2dTranspose`). The stock wasm kernel is a plain
- * loop, ~10× slower than the XNNPACK forward conv; this one runs stride² dense
- * forward convolutions (see {@link transposedConv}).
+ * loop, ~10× slower than the XNNPACK forward conv. graft's native kernel
+ * (native/conv2d.c) replaces it where it can run; the fallback runs stride²
+ * dense forward convolutions (see {@link transposedConv}).
  */
 export const conv2dBackpropInputConfig: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropInput,
@@ -28,6 +31,9 @@ export const conv2dBackpropInputConfig: tf.KernelConfig = {
       false,
       format,
     );
+    const native = nativeKernels(backend);
+    if (native && nativeConvApplies(info, dy, filter))
+      return nativeConv2dInputGrad(native, dy, filter, info);
     return tf.tidy(() => {
       const taps = (backend as tf.KernelBackend).readSync(filter.dataId) as Float32Array;
       const filterShape = filter.shape as [number, number, number, number];

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { relativeError, runOn, setUpWasm, values, wasmVersusCpu } from "./compare-backends.js";
 
@@ -39,6 +39,11 @@ const CONV_CASES: Case[] = [
     dilation: 2,
   },
   { batch: 2, size: [12, 9], inC: 3, kernel: [3, 2], outC: 2, stride: 1, pad: "same", dilation: 2 },
+  // Wider layers fill the native kernels' 8- and 4-column tiles and their
+  // tails, over several 128-pixel blocks with a partial last block.
+  { batch: 3, size: [20, 19], inC: 8, kernel: [3, 3], outC: 12, stride: 1, pad: "same" },
+  { batch: 2, size: [17, 15], inC: 5, kernel: [3, 3], outC: 19, stride: 2, pad: "valid" },
+  { batch: 2, size: [16, 16], inC: 16, kernel: [3, 3], outC: 32, stride: 2, pad: "same" },
 ];
 
 function label(c: Case): string {
@@ -72,8 +77,19 @@ function dilateFilter(w: tf.Tensor4D, d: number): tf.Tensor4D {
   return wide.toTensor();
 }
 
-describe("wasm conv2d gradients", () => {
+// Each conv gradient runs on graft's native kernels and on the fallback
+// built from tfjs ops (what runs where the native module cannot).
+describe.each([
+  { path: "native kernels", native: "1" },
+  { path: "tfjs-op fallback", native: "0" },
+])("wasm conv2d gradients ($path)", ({ native }) => {
   beforeAll(setUpWasm);
+  beforeEach(() => {
+    process.env["GRAFT_WASM_NATIVE"] = native;
+  });
+  afterEach(() => {
+    delete process.env["GRAFT_WASM_NATIVE"];
+  });
 
   it.each(CONV_CASES.filter((c) => !c.dilation))(
     "should match cpu for the filter gradient ($batch×$size, kernel $kernel, stride $stride, $pad)",

@@ -1,0 +1,66 @@
+import { execFileSync } from "node:child_process";
+
+import * as tf from "@tensorflow/tfjs";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import { compileNative, nativeSourceHash } from "../../../../scripts/build-native.js";
+import { NATIVE_SOURCE_SHA256, NATIVE_WASM_BASE64 } from "../native/binary.js";
+import { nativeKernels } from "../native/instance.js";
+import { setUpWasm, values } from "./compare-backends.js";
+
+function hasTools(): boolean {
+  try {
+    for (const tool of ["clang", "wasm-ld", "wasm2wat"])
+      execFileSync(tool, ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("the embedded native module", () => {
+  it("should have been compiled from the current native/ sources (else run scripts/build-native.ts)", () => {
+    expect(NATIVE_SOURCE_SHA256).toBe(nativeSourceHash());
+  });
+
+  it.skipIf(!hasTools())("should be reproduced byte for byte by rebuilding native/", () => {
+    expect(Buffer.from(compileNative()).toString("base64")).toBe(NATIVE_WASM_BASE64);
+  });
+});
+
+describe("nativeKernels", () => {
+  beforeAll(setUpWasm);
+  afterEach(() => {
+    delete process.env["GRAFT_WASM_NATIVE"];
+  });
+
+  it("should bind to the wasm backend's memory", () => {
+    expect(nativeKernels(tf.backend())).toBeDefined();
+  });
+
+  it("should be unavailable on other backends and when GRAFT_WASM_NATIVE=0", async () => {
+    process.env["GRAFT_WASM_NATIVE"] = "0";
+    expect(nativeKernels(tf.backend())).toBeUndefined();
+    delete process.env["GRAFT_WASM_NATIVE"];
+    await tf.setBackend("cpu");
+    expect(nativeKernels(tf.backend())).toBeUndefined();
+    await tf.setBackend("wasm");
+  });
+
+  it("should leave inputs and neighbouring tensors untouched and leak no tensors", () => {
+    const x = tf.tensor4d(values(2 * 9 * 10 * 6, 1), [2, 9, 10, 6]);
+    const w = tf.tensor4d(values(3 * 3 * 6 * 12, 2), [3, 3, 6, 12]);
+    const before = tf.memory().numTensors;
+    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, "same")),
+    )([x, w]);
+    // The neighbours: everything allocated before and around the kernels' outputs.
+    expect(Array.from(x.dataSync())).toEqual(Array.from(values(x.size, 1)));
+    expect(Array.from(w.dataSync())).toEqual(Array.from(values(w.size, 2)));
+    expect(gx!.shape).toEqual(x.shape);
+    expect(gw!.shape).toEqual(w.shape);
+    tf.dispose([gx!, gw!]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, w]);
+  });
+});

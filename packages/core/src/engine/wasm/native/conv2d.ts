@@ -1,0 +1,69 @@
+import type * as tf from "@tensorflow/tfjs";
+
+import type { NativeKernels } from "./instance.js";
+
+// The geometry arguments every native conv kernel takes after its pointers.
+function geometry(info: tf.backend_util.Conv2DInfo): number[] {
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
+}
+
+/** Whether the native conv kernels handle this geometry (NHWC, float32). */
+export function nativeConvApplies(info: tf.backend_util.Conv2DInfo, ...inputs: tf.TensorInfo[]) {
+  return info.dataFormat === "channelsLast" && inputs.every((input) => input.dtype === "float32");
+}
+
+/** conv2d's filter gradient, [KH, KW, C, O], from NHWC x and dy. */
+export function nativeConv2dFilterGrad(
+  native: NativeKernels,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { filterHeight: kh, filterWidth: kw, inChannels: c, outChannels: o } = info;
+  const dw = native.output([kh, kw, c, o]);
+  const scratch = native.scratch(native.exports.conv2d_filter_grad_scratch(kh, kw, c, o));
+  native.exports.conv2d_filter_grad(
+    native.address(x),
+    native.address(dy),
+    native.address(dw),
+    scratch,
+    ...geometry(info),
+  );
+  return dw;
+}
+
+/** conv2d's input gradient, NHWC like x, from NHWC dy and the [KH, KW, C, O] filter. */
+export function nativeConv2dInputGrad(
+  native: NativeKernels,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { filterHeight: kh, filterWidth: kw, inChannels: c, outChannels: o } = info;
+  const dx = native.output([info.batchSize, info.inHeight, info.inWidth, c]);
+  const scratch = native.scratch(native.exports.conv2d_input_grad_scratch(kh, kw, c, o));
+  native.exports.conv2d_input_grad(
+    native.address(dy),
+    native.address(filter),
+    native.address(dx),
+    scratch,
+    ...geometry(info),
+  );
+  return dx;
+}

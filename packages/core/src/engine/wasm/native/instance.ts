@@ -1,0 +1,105 @@
+import type * as tf from "@tensorflow/tfjs";
+
+import { NATIVE_WASM_BASE64 } from "./binary.js";
+
+/** The functions native/*.c exports (pointers and sizes are in floats' memory). */
+export interface NativeExports {
+  conv2d_filter_grad_scratch(kh: number, kw: number, c: number, o: number): number;
+  conv2d_filter_grad(
+    x: number,
+    dy: number,
+    dw: number,
+    scratch: number,
+    ...geometry: number[]
+  ): void;
+  conv2d_input_grad_scratch(kh: number, kw: number, c: number, o: number): number;
+  conv2d_input_grad(
+    dy: number,
+    w: number,
+    dx: number,
+    scratch: number,
+    ...geometry: number[]
+  ): void;
+}
+
+/** graft's native kernels, bound to one wasm backend's memory. */
+export interface NativeKernels {
+  readonly exports: NativeExports;
+  /** The heap address of a float32 tensor's data. */
+  address(info: tf.TensorInfo): number;
+  /** A new float32 output tensor of `shape` on the backend's heap. */
+  output(shape: number[]): tf.TensorInfo;
+  /** A scratch buffer of at least `floats` floats, valid until the next call. */
+  scratch(floats: number): number;
+}
+
+// The parts of tfjs-backend-wasm's BackendWasm graft touches.
+interface WasmBackendLike {
+  wasm: {
+    asm?: { memory?: unknown };
+    _malloc(bytes: number): number;
+    _free(address: number): void;
+  };
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: "float32"): tf.TensorInfo;
+}
+
+interface WebAssemblyApi {
+  Memory: abstract new (...args: never[]) => { buffer: ArrayBufferLike };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+const cache = new WeakMap<object, NativeKernels | null>();
+
+/**
+ * graft's native kernels (native/*.c, WebAssembly SIMD) instantiated on the
+ * memory of the given wasm backend, so they read and write tensors in place;
+ * undefined where they cannot run: another backend, tfjs-backend-wasm's
+ * threaded build (its memory is shared), a tfjs version that hides its
+ * memory, or `GRAFT_WASM_NATIVE=0` in the environment. Callers then use
+ * kernels built from tfjs ops.
+ */
+export function nativeKernels(backend: unknown): NativeKernels | undefined {
+  if (process.env["GRAFT_WASM_NATIVE"] === "0" || typeof backend !== "object" || !backend)
+    return undefined;
+  let kernels = cache.get(backend);
+  if (kernels === undefined) {
+    kernels = instantiate(backend as WasmBackendLike) ?? null;
+    cache.set(backend, kernels);
+  }
+  return kernels ?? undefined;
+}
+
+function instantiate(backend: WasmBackendLike): NativeKernels | undefined {
+  const api = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  const memory = backend.wasm?.asm?.memory;
+  if (!api || !(memory instanceof api.Memory)) return undefined;
+  if (typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer)
+    return undefined;
+  const module = new api.Module(Buffer.from(NATIVE_WASM_BASE64, "base64"));
+  const { exports } = new api.Instance(module, { env: { memory } });
+  let scratchAddress = 0;
+  let scratchFloats = 0;
+  return {
+    exports: exports as NativeExports,
+    address(info) {
+      const data = backend.dataIdMap.get(info.dataId);
+      if (!data || info.dtype !== "float32")
+        throw new Error(`graft native kernel: expected float32 tensor data, got ${info.dtype}`);
+      return data.memoryOffset;
+    },
+    output(shape) {
+      return backend.makeOutput(shape, "float32");
+    },
+    scratch(floats) {
+      if (floats > scratchFloats) {
+        if (scratchAddress) backend.wasm._free(scratchAddress);
+        // Grow geometrically so a sequence of growing layers allocates rarely.
+        scratchFloats = Math.max(floats, Math.ceil(scratchFloats * 1.5));
+        scratchAddress = backend.wasm._malloc(scratchFloats * 4);
+      }
+      return scratchAddress;
+    },
+  };
+}
