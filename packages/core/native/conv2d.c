@@ -45,3 +45,4 @@ void conv2d_input_grad(const float* dy, const float* w, float* dx, float* scratc
     col2im_add(patches, ld, dx, p0, rows, CONV_ARGS);
   }
 }
+

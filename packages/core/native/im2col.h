@@ -2,14 +2,36 @@
 #pragma once
 #include "common.h"
 
+// An output pixel's coordinates, stepped in raster order (pixels numbered
+// n·OH·OW + oh·OW + ow) without a division per pixel.
+typedef struct {
+  int n, oh, ow;
+} pixel;
+
+static inline pixel pixel_at(int p, int OH, int OW) {
+  pixel at;
+  at.n = p / (OH * OW);
+  at.oh = (p - at.n * OH * OW) / OW;
+  at.ow = p - at.n * OH * OW - at.oh * OW;
+  return at;
+}
+
+static inline void pixel_next(pixel* at, int OH, int OW) {
+  if (++at->ow < OW) return;
+  at->ow = 0;
+  if (++at->oh < OH) return;
+  at->oh = 0;
+  at->n++;
+}
+
 // Writes the receptive fields of output pixels p0 … p0+rows-1 (pixels
 // numbered n·OH·OW + oh·OW + ow) as rows of `patches` ([rows][ld], each row
 // laid out [KH][KW][C] like the filter); taps outside the image are zero.
 static void im2col(const float* x, float* patches, int ld, int p0, int rows, CONV_PARAMS) {
-  int pixels = OH * OW, kc = KH * KW * C;
-  for (int r = 0; r < rows; r++) {
-    int p = p0 + r, n = p / pixels, oh = (p - n * pixels) / OW, ow = p - n * pixels - oh * OW;
-    int ih0 = oh * SH - PT, iw0 = ow * SW - PL;
+  int kc = KH * KW * C;
+  pixel at = pixel_at(p0, OH, OW);
+  for (int r = 0; r < rows; r++, pixel_next(&at, OH, OW)) {
+    int n = at.n, ih0 = at.oh * SH - PT, iw0 = at.ow * SW - PL;
     float* row = patches + r * ld;
     for (int kh = 0; kh < KH; kh++) {
       int ih = ih0 + kh * DH;
@@ -35,10 +57,9 @@ static void im2col(const float* x, float* patches, int ld, int p0, int rows, CON
 
 // Adds each row of `patches` back onto the image taps it was read from.
 static void col2im_add(const float* patches, int ld, float* x, int p0, int rows, CONV_PARAMS) {
-  int pixels = OH * OW;
-  for (int r = 0; r < rows; r++) {
-    int p = p0 + r, n = p / pixels, oh = (p - n * pixels) / OW, ow = p - n * pixels - oh * OW;
-    int ih0 = oh * SH - PT, iw0 = ow * SW - PL;
+  pixel at = pixel_at(p0, OH, OW);
+  for (int r = 0; r < rows; r++, pixel_next(&at, OH, OW)) {
+    int n = at.n, ih0 = at.oh * SH - PT, iw0 = at.ow * SW - PL;
     const float* row = patches + r * ld;
     for (int kh = 0; kh < KH; kh++) {
       int ih = ih0 + kh * DH;

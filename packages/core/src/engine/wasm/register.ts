@@ -2,13 +2,16 @@ import * as tf from "@tensorflow/tfjs";
 // Stock wasm kernels must be registered before graft replaces some of them.
 import "@tensorflow/tfjs-backend-wasm";
 
+import { createBiasAddConfig } from "./bias-add.js";
 import { createClipByValueGradient } from "./clip-gradient.js";
 import { createCpuFallbackConfig } from "./cpu-fallback.js";
 import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2dBackpropInputConfig } from "./conv2d-backprop-input.js";
 import { depthwiseBackpropFilterConfig } from "./depthwise-backprop-filter.js";
 import { depthwiseBackpropInputConfig } from "./depthwise-backprop-input.js";
+import { identityConfig } from "./identity.js";
 import { createLeadingReduceConfig } from "./leading-reduce.js";
+import { createReluGradient, reluGradConfig } from "./relu-gradient.js";
 import { createTileConfig } from "./tile.js";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum.js";
 
@@ -19,6 +22,8 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   unsortedSegmentSumConfig,
+  identityConfig,
+  reluGradConfig,
   createCpuFallbackConfig(tf.Conv3DBackpropFilterV2),
   createCpuFallbackConfig(tf.Conv3DBackpropInputV2),
 ];
@@ -27,10 +32,12 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
  * Registers graft's training kernels for the wasm backend: the backward
  * kernels tfjs-backend-wasm 4.22 lacks (conv filter gradient, depthwise
  * gradients, UnsortedSegmentSum), faster versions of stock kernels (conv
- * input gradient, Tile, Sum and Mean over leading axes), and a cheaper
- * ClipByValue (ReLU6) gradient that only acts while wasm runs, all built
- * from the backend's fast forward kernels; plus correct (cpu-speed) Conv3D
- * backprops in place of wasm's wrong ones. Idempotent; safe to call before
+ * input gradient, Tile, Sum and Mean over leading axes, bias Add, a
+ * copy-free Identity), and cheaper ClipByValue (ReLU6) and ReLU gradients
+ * that only act while wasm runs. Where it can, the work runs in graft's
+ * native SIMD kernels (native/*.c, loaded by native/instance.ts); otherwise it
+ * is built from the backend's fast forward kernels. Also correct (cpu-speed)
+ * Conv3D backprops in place of wasm's wrong ones. Idempotent; safe to call before
  * or after the wasm backend is initialised. The engine loader calls it when
  * it picks wasm.
  */
@@ -43,17 +50,25 @@ export function registerWasmTrainingKernels(): void {
     install(config);
   }
   for (const config of WASM_TRAINING_KERNELS) install(config);
-  const clipGradient = tf.getGradient(tf.ClipByValue);
-  if (clipGradient && !ours.has(clipGradient.gradFunc)) {
-    const config = createClipByValueGradient(clipGradient);
+  for (const [name, wrap] of GRADIENTS) {
+    const stock = tf.getGradient(name);
+    if (!stock || ours.has(stock.gradFunc)) continue;
+    const config = wrap(stock);
     ours.add(config.gradFunc);
     tf.registerGradient(config);
   }
 }
 
+// Gradients graft computes with fewer kernels while wasm runs.
+const GRADIENTS: readonly (readonly [string, (stock: tf.GradConfig) => tf.GradConfig])[] = [
+  [tf.ClipByValue, createClipByValueGradient],
+  [tf.Relu, createReluGradient],
+];
+
 // Stock kernels graft speeds up for some inputs and falls back to otherwise.
 const WRAPPED: readonly (readonly [string, (stock: tf.KernelConfig) => tf.KernelConfig])[] = [
   [tf.Tile, createTileConfig],
+  [tf.Add, createBiasAddConfig],
   [tf.Sum, (stock) => createLeadingReduceConfig("Sum", stock)],
   [tf.Mean, (stock) => createLeadingReduceConfig("Mean", stock)],
 ];

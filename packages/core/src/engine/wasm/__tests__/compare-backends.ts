@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { afterEach, beforeEach } from "vitest";
 
 import { registerWasmTrainingKernels } from "../register.js";
 import { useThreadedWasmBackend } from "../threads.js";
@@ -14,6 +15,26 @@ export async function setUpWasm(): Promise<void> {
   if (threads) useThreadedWasmBackend(Number(threads));
   await tf.setBackend("wasm");
   await tf.ready();
+}
+
+/**
+ * The two ways graft's wasm kernels run: on graft's native module, and on the
+ * fallback built from tfjs ops (where the native module cannot run). Tests
+ * of kernels with both run each case on each; see {@link useKernelPath}.
+ */
+export const KERNEL_PATHS = [
+  { path: "native kernels", native: true },
+  { path: "tfjs-op fallback", native: false },
+] as const;
+
+/** Makes the enclosing describe block's tests run on one kernel path. */
+export function useKernelPath(native: boolean): void {
+  beforeEach(() => {
+    process.env["GRAFT_WASM_NATIVE"] = native ? "1" : "0";
+  });
+  afterEach(() => {
+    delete process.env["GRAFT_WASM_NATIVE"];
+  });
 }
 
 /** Deterministic pseudo-random values in [-1, 1), so both backends see the same data. */

@@ -1,7 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-import { relativeError, runOn, setUpWasm, values, wasmVersusCpu } from "./compare-backends.js";
+import {
+  KERNEL_PATHS,
+  relativeError,
+  runOn,
+  setUpWasm,
+  useKernelPath,
+  values,
+  wasmVersusCpu,
+} from "./compare-backends.js";
 
 // float32 sums of a few hundred products: 1e-5 relative is the noise floor.
 const TOLERANCE = 2e-5;
@@ -79,17 +87,9 @@ function dilateFilter(w: tf.Tensor4D, d: number): tf.Tensor4D {
 
 // Each conv gradient runs on graft's native kernels and on the fallback
 // built from tfjs ops (what runs where the native module cannot).
-describe.each([
-  { path: "native kernels", native: "1" },
-  { path: "tfjs-op fallback", native: "0" },
-])("wasm conv2d gradients ($path)", ({ native }) => {
+describe.each(KERNEL_PATHS)("wasm conv2d gradients ($path)", ({ native }) => {
   beforeAll(setUpWasm);
-  beforeEach(() => {
-    process.env["GRAFT_WASM_NATIVE"] = native;
-  });
-  afterEach(() => {
-    delete process.env["GRAFT_WASM_NATIVE"];
-  });
+  useKernelPath(native);
 
   it.each(CONV_CASES.filter((c) => !c.dilation))(
     "should match cpu for the filter gradient ($batch×$size, kernel $kernel, stride $stride, $pad)",

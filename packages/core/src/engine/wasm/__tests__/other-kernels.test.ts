@@ -2,7 +2,14 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../register.js";
-import { setUpWasm, values, wasmVersusCpu } from "./compare-backends.js";
+import {
+  KERNEL_PATHS,
+  runOn,
+  setUpWasm,
+  useKernelPath,
+  values,
+  wasmVersusCpu,
+} from "./compare-backends.js";
 
 describe("registerWasmTrainingKernels", () => {
   beforeAll(setUpWasm);
@@ -10,7 +17,7 @@ describe("registerWasmTrainingKernels", () => {
   it("should register every graft kernel for wasm and be idempotent", () => {
     registerWasmTrainingKernels();
     const before = WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc);
-    const wrapped = [tf.Tile, tf.Sum, tf.Mean].map(
+    const wrapped = [tf.Tile, tf.Sum, tf.Mean, tf.Add].map(
       (name) => tf.getKernel(name, "wasm")?.kernelFunc,
     );
     registerWasmTrainingKernels();
@@ -19,7 +26,7 @@ describe("registerWasmTrainingKernels", () => {
       WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc),
     ).toEqual(before);
     expect(
-      [tf.Tile, tf.Sum, tf.Mean].map((name) => tf.getKernel(name, "wasm")?.kernelFunc),
+      [tf.Tile, tf.Sum, tf.Mean, tf.Add].map((name) => tf.getKernel(name, "wasm")?.kernelFunc),
     ).toEqual(wrapped);
   });
 });
@@ -61,14 +68,82 @@ describe("wasm ClipByValue gradient", () => {
 
   it("should keep registering one gradient only", () => {
     registerWasmTrainingKernels();
-    const first = tf.getGradient(tf.ClipByValue)?.gradFunc;
+    const first = [tf.ClipByValue, tf.Relu].map((name) => tf.getGradient(name)?.gradFunc);
     registerWasmTrainingKernels();
-    expect(tf.getGradient(tf.ClipByValue)?.gradFunc).toBe(first);
+    expect([tf.ClipByValue, tf.Relu].map((name) => tf.getGradient(name)?.gradFunc)).toEqual(first);
   });
 });
 
-describe("wasm Sum and Mean", () => {
+describe.each(KERNEL_PATHS)("wasm ReLU gradient ($path)", ({ native }) => {
   beforeAll(setUpWasm);
+  useKernelPath(native);
+
+  it("should equal cpu's, NaN included, for every SIMD lane and the tail", async () => {
+    const x = [-3, -0, 0, 0.5, 3, Number.NaN, -1e-30, 1e-30, 7, -7, 2];
+    const grad = () =>
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.range(1, x.length + 1))))(
+        tf.tensor1d(x),
+      );
+    const want = Array.from((await runOn("cpu", grad)).data);
+    expect(Array.from((await runOn("wasm", grad)).data)).toEqual(want);
+    expect(want.slice(0, 6)).toEqual([0, 0, 0, 4, 5, Number.NaN]);
+  });
+});
+
+describe.each(KERNEL_PATHS)("wasm Add ($path)", ({ native }) => {
+  beforeAll(setUpWasm);
+  useKernelPath(native);
+
+  it.each([
+    { a: [4, 5, 6, 20], b: [20] },
+    { a: [20], b: [4, 5, 6, 20] },
+    { a: [3, 7], b: [1, 7] },
+    { a: [5, 3], b: [3] },
+    { a: [2, 3, 72], b: [1, 1, 72] },
+    // Not a bias: the stock kernel's broadcasts.
+    { a: [4, 1], b: [1, 5] },
+    { a: [4, 5], b: [4, 5] },
+    { a: [3], b: [] },
+  ])("should equal cpu adding $a and $b", async ({ a, b }) => {
+    const { error, shape, cpuShape } = await wasmVersusCpu(() =>
+      tf.add(
+        tf.tensor(values(tf.util.sizeFromShape(a), 5), a),
+        tf.tensor(values(tf.util.sizeFromShape(b), 6), b),
+      ),
+    );
+    expect(shape).toEqual(cpuShape);
+    expect(error).toBe(0);
+  });
+
+  it("should still add int32 tensors", async () => {
+    await tf.setBackend("wasm");
+    expect(
+      await tf.add(tf.tensor2d([[1, 2]], [1, 2], "int32"), tf.tensor1d([3, 4], "int32")).array(),
+    ).toEqual([[4, 6]]);
+  });
+});
+
+describe("wasm Identity", () => {
+  beforeAll(setUpWasm);
+
+  it("should share data with its input, so disposing either leaves the other intact", async () => {
+    await tf.setBackend("wasm");
+    const before = tf.memory().numTensors;
+    const x = tf.tensor1d([1, 2, 3]);
+    const copy = tf.clone(x);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
+    const again = tf.clone(copy);
+    copy.dispose();
+    expect(Array.from(again.dataSync())).toEqual([1, 2, 3]);
+    again.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe.each(KERNEL_PATHS)("wasm Sum and Mean ($path)", ({ native }) => {
+  beforeAll(setUpWasm);
+  useKernelPath(native);
 
   it.each([
     { shape: [6, 5, 4, 3], axis: [0, 1, 2], keepDims: false },
@@ -77,6 +152,10 @@ describe("wasm Sum and Mean", () => {
     { shape: [2, 3, 4], axis: [2, 0], keepDims: false },
     { shape: [2, 3, 4], axis: [1, 2], keepDims: true },
     { shape: [5, 4], axis: [0, 1], keepDims: false },
+    // Middle axes (global average pooling) and widths past the 16-column tiles.
+    { shape: [6, 5, 4, 20], axis: [1, 2], keepDims: false },
+    { shape: [3, 5, 4, 7], axis: [1, 2], keepDims: true },
+    { shape: [3, 5, 41], axis: [0, 1], keepDims: false },
   ])(
     "should match cpu reducing $shape over $axis (keepDims $keepDims)",
     async ({ shape, axis, keepDims }) => {

@@ -2,7 +2,7 @@ import type * as tf from "@tensorflow/tfjs";
 
 import { NATIVE_WASM_BASE64 } from "./binary.js";
 
-/** The functions native/*.c exports (pointers and sizes are in floats' memory). */
+/** The functions native/*.c exports (addresses are byte offsets into the heap; sizes count floats). */
 export interface NativeExports {
   conv2d_filter_grad_scratch(kh: number, kw: number, c: number, o: number): number;
   conv2d_filter_grad(
@@ -20,6 +20,9 @@ export interface NativeExports {
     scratch: number,
     ...geometry: number[]
   ): void;
+  bias_add(x: number, b: number, y: number, rows: number, c: number): void;
+  relu_grad(dy: number, x: number, dx: number, n: number): void;
+  sum_rows(x: number, out: number, batches: number, rows: number, c: number, scale: number): void;
 }
 
 /** graft's native kernels, bound to one wasm backend's memory. */

@@ -1,0 +1,67 @@
+// Elementwise and row-wise kernels that the training step calls once per
+// layer: the bias add, the ReLU gradient and the bias gradient.
+#include "common.h"
+
+// y[r][j] = x[r][j] + b[j] for rows × c values (a bias add).
+EXPORT("bias_add")
+void bias_add(const float* x, const float* b, float* y, int rows, int c) {
+  if (c % 4 == 0 && c <= 64) {
+    // Whole rows at once with the bias held in registers.
+    for (int r = 0; r < rows; r++, x += c, y += c)
+      for (int j = 0; j < c; j += 4) STORE(y + j, wasm_f32x4_add(LOAD(x + j), LOAD(b + j)));
+    return;
+  }
+  for (int r = 0; r < rows; r++, x += c, y += c) {
+    int j = 0;
+    for (; j + 4 <= c; j += 4) STORE(y + j, wasm_f32x4_add(LOAD(x + j), LOAD(b + j)));
+    for (; j < c; j++) y[j] = x[j] + b[j];
+  }
+}
+
+// dx = dy where x > 0, else 0: ReLU's gradient. Where x is NaN, dx is NaN,
+// as in tfjs's own dy · step(x).
+EXPORT("relu_grad")
+void relu_grad(const float* dy, const float* x, float* dx, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    f32x4 v = LOAD(x + i);
+    v128_t positive = wasm_f32x4_gt(v, ZERO4), nan = wasm_f32x4_ne(v, v);
+    STORE(dx + i, wasm_v128_or(wasm_v128_and(LOAD(dy + i), positive), nan));
+  }
+  for (; i < n; i++) dx[i] = x[i] > 0.f ? dy[i] : x[i] != x[i] ? x[i] : 0.f;
+}
+
+// out[b][j] = scale · Σ_r x[b][r][j] for x of batches × rows × c values (a
+// sum or mean over middle or leading axes: a bias gradient, global pooling).
+EXPORT("sum_rows")
+void sum_rows(const float* x, float* out, int batches, int rows, int c, float scale) {
+  f32x4 s = wasm_f32x4_splat(scale);
+  for (int b = 0; b < batches; b++, x += rows * c, out += c) {
+    int j = 0;
+    for (; j + 16 <= c; j += 16) {
+      f32x4 a0 = ZERO4, a1 = ZERO4, a2 = ZERO4, a3 = ZERO4;
+      const float* p = x + j;
+      for (int r = 0; r < rows; r++, p += c) {
+        a0 = wasm_f32x4_add(a0, LOAD(p));
+        a1 = wasm_f32x4_add(a1, LOAD(p + 4));
+        a2 = wasm_f32x4_add(a2, LOAD(p + 8));
+        a3 = wasm_f32x4_add(a3, LOAD(p + 12));
+      }
+      STORE(out + j, wasm_f32x4_mul(a0, s));
+      STORE(out + j + 4, wasm_f32x4_mul(a1, s));
+      STORE(out + j + 8, wasm_f32x4_mul(a2, s));
+      STORE(out + j + 12, wasm_f32x4_mul(a3, s));
+    }
+    for (; j + 4 <= c; j += 4) {
+      f32x4 a0 = ZERO4;
+      const float* p = x + j;
+      for (int r = 0; r < rows; r++, p += c) a0 = wasm_f32x4_add(a0, LOAD(p));
+      STORE(out + j, wasm_f32x4_mul(a0, s));
+    }
+    for (; j < c; j++) {
+      float a = 0.f;
+      for (int r = 0; r < rows; r++) a += x[r * c + j];
+      out[j] = a * scale;
+    }
+  }
+}
