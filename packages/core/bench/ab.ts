@@ -3,10 +3,13 @@
 // step by step in one process, so the machine's changing load hits all of
 // them alike. Not a test. Run from packages/core with
 //   node --conditions=@graft/source --import @graft/ts-hooks/register bench/ab.ts \
-//     GRAFT_WASM_NATIVE=1 GRAFT_WASM_NATIVE=0 [NET=small-cnn|mobilenetv2-0.35] [STEPS=30]
+//     GRAFT_WASM_NATIVE=1 GRAFT_WASM_NATIVE=0
+// with NET=small-cnn|mobilenetv2-0.35, STEPS=30, GRAFT_WASM_THREADS=1 in the
+// environment as wanted.
 import * as tf from "@tensorflow/tfjs";
 
 import { registerWasmTrainingKernels } from "../src/engine/wasm/register.js";
+import { useThreadedWasmBackend } from "../src/engine/wasm/threads.js";
 import { makeBatch, makeStep } from "./measure.js";
 import { mobileNetV2, smallCnn } from "./networks.js";
 
@@ -18,6 +21,8 @@ const variants = process.argv.slice(2).map((arg) => {
 if (variants.length < 2) throw new Error("give at least two NAME=value variants");
 
 registerWasmTrainingKernels();
+// As the bench: GRAFT_WASM_THREADS=n runs the threaded build with n threads.
+useThreadedWasmBackend(Number(process.env["GRAFT_WASM_THREADS"] || 1));
 await tf.setBackend("wasm");
 await tf.ready();
 const networks = [smallCnn, mobileNetV2(0.35, 96)];

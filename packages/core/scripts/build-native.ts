@@ -29,6 +29,10 @@ const CLANG_FLAGS = [
   "-Wl,--strip-all",
 ];
 
+// The variant for tfjs-backend-wasm's threaded build, whose memory is shared
+// (up to the 4 GiB wasm32 can address).
+const SHARED_FLAGS = ["-matomics", "-Wl,--shared-memory", "-Wl,--max-memory=4294967296"];
+
 /** SHA-256 over native/'s sources (names and contents, in name order). */
 export function nativeSourceHash(): string {
   const hash = createHash("sha256");
@@ -41,16 +45,17 @@ export function nativeSourceHash(): string {
   return hash.digest("hex");
 }
 
-/** Compiles native/ and returns the checked module's bytes. */
-export function compileNative(): Uint8Array {
+/** Compiles native/ (for a shared memory with `shared`) and returns the checked module's bytes. */
+export function compileNative(shared = false): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), "graft-native-"));
   try {
     const out = join(dir, "kernels.wasm");
     const sources = readdirSync(nativeDir)
       .filter((n) => n.endsWith(".c"))
       .sort();
-    execFileSync("clang", [...CLANG_FLAGS, "-o", out, ...sources], { cwd: nativeDir });
-    const text = execFileSync("wasm2wat", [out], { encoding: "utf8" });
+    const flags = shared ? [...CLANG_FLAGS, ...SHARED_FLAGS] : CLANG_FLAGS;
+    execFileSync("clang", [...flags, "-o", out, ...sources], { cwd: nativeDir });
+    const text = execFileSync("wasm2wat", ["--enable-threads", out], { encoding: "utf8" });
     checkSelfContained(text);
     return readFileSync(out);
   } finally {
@@ -66,6 +71,7 @@ function checkSelfContained(text: string): void {
     /\(data\b/.test(text) && "a data segment (static data)",
     /global\.(get|set)/.test(text) && "use of a global (the C stack pointer)",
     /\(import\s+"(?!env" "memory")/.test(text) && "an import other than env.memory",
+    /\(start\b/.test(text) && "a start function",
   ].filter(Boolean);
   if (problems.length > 0)
     throw new Error(
@@ -76,7 +82,7 @@ function checkSelfContained(text: string): void {
 
 function main(): void {
   const bytes = compileNative();
-  const base64 = Buffer.from(bytes).toString("base64");
+  const shared = compileNative(true);
   writeFileSync(
     generated,
     [
@@ -86,11 +92,14 @@ function main(): void {
       `export const NATIVE_SOURCE_SHA256 = "${nativeSourceHash()}";`,
       "",
       `/** The compiled kernels (${bytes.length} bytes of WebAssembly), base64-encoded. */`,
-      `export const NATIVE_WASM_BASE64 =\n  "${base64}";`,
+      `export const NATIVE_WASM_BASE64 =\n  "${Buffer.from(bytes).toString("base64")}";`,
+      "",
+      `/** The same for a shared memory (the threaded build; ${shared.length} bytes). */`,
+      `export const NATIVE_SHARED_WASM_BASE64 =\n  "${Buffer.from(shared).toString("base64")}";`,
       "",
     ].join("\n"),
   );
-  console.log(`wrote ${generated} (${bytes.length} bytes of wasm)`);
+  console.log(`wrote ${generated} (${bytes.length} + ${shared.length} bytes of wasm)`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) main();

@@ -4,7 +4,11 @@ import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { compileNative, nativeSourceHash } from "../../../../scripts/build-native.js";
-import { NATIVE_SOURCE_SHA256, NATIVE_WASM_BASE64 } from "../native/binary.js";
+import {
+  NATIVE_SHARED_WASM_BASE64,
+  NATIVE_SOURCE_SHA256,
+  NATIVE_WASM_BASE64,
+} from "../native/binary.js";
 import { nativeKernels } from "../native/instance.js";
 import { setUpWasm, values } from "./compare-backends.js";
 
@@ -25,6 +29,7 @@ describe("the embedded native module", () => {
 
   it.skipIf(!hasTools())("should be reproduced byte for byte by rebuilding native/", () => {
     expect(Buffer.from(compileNative()).toString("base64")).toBe(NATIVE_WASM_BASE64);
+    expect(Buffer.from(compileNative(true)).toString("base64")).toBe(NATIVE_SHARED_WASM_BASE64);
   });
 });
 

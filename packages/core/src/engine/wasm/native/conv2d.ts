@@ -2,6 +2,10 @@ import type * as tf from "@tensorflow/tfjs";
 
 import type { NativeKernels } from "./instance.js";
 
+// Where the part index sits in a native conv kernel's arguments (the part
+// count follows it): after the three tensors and the scratch buffer.
+const PART_AT = 4;
+
 // The geometry arguments every native conv kernel takes after its pointers.
 function geometry(info: tf.backend_util.Conv2DInfo): number[] {
   return [
@@ -37,14 +41,12 @@ export function nativeConv2dFilterGrad(
 ): tf.TensorInfo {
   const { filterHeight: kh, filterWidth: kw, inChannels: c, outChannels: o } = info;
   const dw = native.output([kh, kw, c, o]);
-  const scratch = native.scratch(native.exports.conv2d_filter_grad_scratch(kh, kw, c, o));
-  native.exports.conv2d_filter_grad(
-    native.address(x),
-    native.address(dy),
-    native.address(dw),
-    scratch,
-    ...geometry(info),
-  );
+  const perPart = native.exports.conv2d_filter_grad_scratch(kh, kw, c, o);
+  const scratch = native.scratch(perPart * native.parts);
+  const address = native.address(dw);
+  const args = [native.address(x), native.address(dy), address, scratch, 0, 0, ...geometry(info)];
+  native.parallel("conv2d_filter_grad", args, PART_AT);
+  native.exports.conv2d_filter_grad_reduce(address, scratch, native.parts, kh, kw, c, o);
   return dw;
 }
 
@@ -57,13 +59,9 @@ export function nativeConv2dInputGrad(
 ): tf.TensorInfo {
   const { filterHeight: kh, filterWidth: kw, inChannels: c, outChannels: o } = info;
   const dx = native.output([info.batchSize, info.inHeight, info.inWidth, c]);
-  const scratch = native.scratch(native.exports.conv2d_input_grad_scratch(kh, kw, c, o));
-  native.exports.conv2d_input_grad(
-    native.address(dy),
-    native.address(filter),
-    native.address(dx),
-    scratch,
-    ...geometry(info),
-  );
+  const perPart = native.exports.conv2d_input_grad_scratch(kh, kw, c, o);
+  const scratch = native.scratch(perPart * native.parts);
+  const args = [native.address(dy), native.address(filter), native.address(dx), scratch, 0, 0];
+  native.parallel("conv2d_input_grad", [...args, ...geometry(info)], PART_AT);
   return dx;
 }

@@ -1,25 +1,24 @@
 import type * as tf from "@tensorflow/tfjs";
 
-import { NATIVE_WASM_BASE64 } from "./binary.js";
+import { wasmThreadsConfigured } from "../threads.js";
+import { NATIVE_SHARED_WASM_BASE64, NATIVE_WASM_BASE64 } from "./binary.js";
+import { startKernelPool, type KernelPool } from "./pool.js";
 
 /** The functions native/*.c exports (addresses are byte offsets into the heap; sizes count floats). */
 export interface NativeExports {
   conv2d_filter_grad_scratch(kh: number, kw: number, c: number, o: number): number;
-  conv2d_filter_grad(
-    x: number,
-    dy: number,
+  conv2d_filter_grad(x: number, dy: number, dw: number, scratch: number, ...rest: number[]): void;
+  conv2d_filter_grad_reduce(
     dw: number,
     scratch: number,
-    ...geometry: number[]
+    parts: number,
+    kh: number,
+    kw: number,
+    c: number,
+    o: number,
   ): void;
   conv2d_input_grad_scratch(kh: number, kw: number, c: number, o: number): number;
-  conv2d_input_grad(
-    dy: number,
-    w: number,
-    dx: number,
-    scratch: number,
-    ...geometry: number[]
-  ): void;
+  conv2d_input_grad(dy: number, w: number, dx: number, scratch: number, ...rest: number[]): void;
   bias_add(x: number, b: number, y: number, rows: number, c: number): void;
   relu_grad(dy: number, x: number, dx: number, n: number): void;
   sum_rows(x: number, out: number, batches: number, rows: number, c: number, scale: number): void;
@@ -28,6 +27,13 @@ export interface NativeExports {
 /** graft's native kernels, bound to one wasm backend's memory. */
 export interface NativeKernels {
   readonly exports: NativeExports;
+  /** Threads a {@link NativeKernels.parallel} call runs on (1 without the threaded build). */
+  readonly parts: number;
+  /**
+   * Runs export `name` split into {@link NativeKernels.parts} parts at once,
+   * `args[partAt]` being the part and `args[partAt + 1]` the part count.
+   */
+  parallel(name: keyof NativeExports, args: number[], partAt: number): void;
   /** The heap address of a float32 tensor's data. */
   address(info: tf.TensorInfo): number;
   /** A new float32 output tensor of `shape` on the backend's heap. */
@@ -39,7 +45,8 @@ export interface NativeKernels {
 // The parts of tfjs-backend-wasm's BackendWasm graft touches.
 interface WasmBackendLike {
   wasm: {
-    asm?: { memory?: unknown };
+    asm?: { memory?: unknown }; // the single-threaded build
+    wasmMemory?: unknown; // the threaded build
     _malloc(bytes: number): number;
     _free(address: number): void;
   };
@@ -57,11 +64,12 @@ const cache = new WeakMap<object, NativeKernels | null>();
 
 /**
  * graft's native kernels (native/*.c, WebAssembly SIMD) instantiated on the
- * memory of the given wasm backend, so they read and write tensors in place;
- * undefined where they cannot run: another backend, tfjs-backend-wasm's
- * threaded build (its memory is shared), a tfjs version that hides its
- * memory, or `GRAFT_WASM_NATIVE=0` in the environment. Callers then use
- * kernels built from tfjs ops.
+ * memory of the given wasm backend, so they read and write tensors in place.
+ * On tfjs-backend-wasm's threaded build (`GRAFT_WASM_THREADS`), whose memory
+ * is shared, worker threads run parts of the big kernels alongside the
+ * caller. Undefined where they cannot run: another backend, a tfjs version
+ * that hides its memory, or `GRAFT_WASM_NATIVE=0` in the environment;
+ * callers then use kernels built from tfjs ops.
  */
 export function nativeKernels(backend: unknown): NativeKernels | undefined {
   if (process.env["GRAFT_WASM_NATIVE"] === "0" || typeof backend !== "object" || !backend)
@@ -76,16 +84,36 @@ export function nativeKernels(backend: unknown): NativeKernels | undefined {
 
 function instantiate(backend: WasmBackendLike): NativeKernels | undefined {
   const api = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  const memory = backend.wasm?.asm?.memory;
+  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
   if (!api || !(memory instanceof api.Memory)) return undefined;
-  if (typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer)
-    return undefined;
-  const module = new api.Module(Buffer.from(NATIVE_WASM_BASE64, "base64"));
-  const { exports } = new api.Instance(module, { env: { memory } });
+  const shared =
+    typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+  const bytes = shared ? NATIVE_SHARED_WASM_BASE64 : NATIVE_WASM_BASE64;
+  const module = new api.Module(Buffer.from(bytes, "base64"));
+  const exports = new api.Instance(module, { env: { memory } }).exports as NativeExports;
+  const threads = shared ? wasmThreadsConfigured() : 1;
+  let pool: KernelPool | undefined;
   let scratchAddress = 0;
   let scratchFloats = 0;
   return {
-    exports: exports as NativeExports,
+    exports,
+    parts: threads,
+    parallel(name, args, partAt) {
+      if (threads > 1) {
+        pool ??= startKernelPool(
+          module,
+          memory,
+          exports as unknown as Record<string, unknown>,
+          threads,
+        );
+        args[partAt + 1] = threads;
+        pool.run(name, args, partAt);
+        return;
+      }
+      args[partAt] = 0;
+      args[partAt + 1] = 1;
+      (exports[name] as (...values: number[]) => unknown)(...args);
+    },
     address(info) {
       const data = backend.dataIdMap.get(info.dataId);
       if (!data || info.dtype !== "float32")
