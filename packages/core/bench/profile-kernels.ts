@@ -1,24 +1,35 @@
 // Where a small-CNN training step on wasm spends its CPU time, kernel by
 // kernel. Not a test. Run from packages/core with
 //   node --conditions=@graft/source --import @graft/ts-hooks/register bench/profile-kernels.ts
-// (ROWS=<n> rows, default 40). CPU time (process.cpuUsage) barely depends on
-// the machine's load, unlike tf.profile's wall-clock kernel times. Kernels
+// (ROWS=<n> rows, default 40; NET=mobilenetv2-0.35 for that network; GRAFT_WASM_THREADS=n for the threaded build,
+// timed by the clock). CPU time (process.cpuUsage) barely depends on the
+// machine's load, unlike tf.profile's wall-clock kernel times. Kernels
 // that graft's kernels call are listed as "(nested)" and are also counted in
 // their caller's time.
 import * as tf from "@tensorflow/tfjs";
 
 import { registerWasmTrainingKernels } from "../src/engine/wasm/register.js";
+import { useThreadedWasmBackend } from "../src/engine/wasm/threads.js";
 import { makeBatch, makeStep, medianMs } from "./measure.js";
-import { smallCnn } from "./networks.js";
+import { mobileNetV2, smallCnn } from "./networks.js";
 
-const STEPS = 10;
+const STEPS = Number(process.env["STEPS"] ?? 10);
+const THREADS = Number(process.env["GRAFT_WASM_THREADS"] || 1);
+// With threads, process CPU time sums every thread: time kernels by the clock.
+const clock = (): number => {
+  if (THREADS > 1) return performance.now();
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 registerWasmTrainingKernels();
+useThreadedWasmBackend(THREADS);
 await tf.setBackend("wasm");
 await tf.ready();
 
-const model = smallCnn.build();
+const net = process.env["NET"] === "mobilenetv2-0.35" ? mobileNetV2(0.35, 96) : smallCnn;
+const model = net.build();
 const step = makeStep(model, tf.train.sgd(0.01));
-const data = makeBatch(smallCnn);
+const data = makeBatch(net);
 for (let i = 0; i < 3; i++) step(data);
 const plain = medianMs(15, () => step(data));
 console.log(
@@ -31,14 +42,13 @@ let topLevelMs = 0;
 for (const config of tf.getKernelsForBackend("wasm")) {
   const run = config.kernelFunc;
   (config as { kernelFunc: tf.KernelFunc }).kernelFunc = (args) => {
-    const start = process.cpuUsage();
+    const start = clock();
     depth++;
     try {
       return run(args);
     } finally {
       depth--;
-      const used = process.cpuUsage(start);
-      const ms = (used.user + used.system) / 1000;
+      const ms = clock() - start;
       const shapes = Object.values(args.inputs)
         .map((input) => `[${(input as tf.TensorInfo | undefined)?.shape.join(",") ?? ""}]`)
         .join(",");
@@ -52,15 +62,15 @@ for (const config of tf.getKernelsForBackend("wasm")) {
   };
 }
 
-const start = process.cpuUsage();
+const start = clock();
 for (let i = 0; i < STEPS; i++) step(data);
-const used = process.cpuUsage(start);
+const used = clock() - start;
 const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms);
 const topCalls = rows
   .filter(([key]) => !key.startsWith(" "))
   .reduce((sum, [, e]) => sum + e.calls, 0);
 console.log(
-  `profiled step: ${((used.user + used.system) / 1000 / STEPS).toFixed(1)} ms CPU, ` +
+  `profiled step: ${(used / STEPS).toFixed(1)} ms ${THREADS > 1 ? "wall" : "CPU"}, ` +
     `${(topLevelMs / STEPS).toFixed(1)} ms in ${topCalls / STEPS} top-level kernel calls`,
 );
 for (const [key, { ms, calls }] of rows.slice(0, Number(process.env["ROWS"] ?? 40)))
