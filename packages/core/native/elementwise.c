@@ -5,17 +5,35 @@
 // y[r][j] = x[r][j] + b[j] for rows × c values (a bias add).
 EXPORT("bias_add")
 void bias_add(const float* x, const float* b, float* y, int rows, int c) {
-  if (c % 4 == 0 && c <= 64) {
-    // Whole rows at once with the bias held in registers.
-    for (int r = 0; r < rows; r++, x += c, y += c)
-      for (int j = 0; j < c; j += 4) STORE(y + j, wasm_f32x4_add(LOAD(x + j), LOAD(b + j)));
-    return;
-  }
   for (int r = 0; r < rows; r++, x += c, y += c) {
     int j = 0;
     for (; j + 4 <= c; j += 4) STORE(y + j, wasm_f32x4_add(LOAD(x + j), LOAD(b + j)));
     for (; j < c; j++) y[j] = x[j] + b[j];
   }
+}
+
+// y[r][j] = x[r][j] · b[j] for rows × c values (a per-channel scale).
+EXPORT("channel_scale")
+void channel_scale(const float* x, const float* b, float* y, int rows, int c) {
+  for (int r = 0; r < rows; r++, x += c, y += c) {
+    int j = 0;
+    for (; j + 4 <= c; j += 4) STORE(y + j, wasm_f32x4_mul(LOAD(x + j), LOAD(b + j)));
+    for (; j < c; j++) y[j] = x[j] * b[j];
+  }
+}
+
+// dx = dy where lo ≤ x ≤ hi, else 0: the gradient of clip(x, lo, hi) (ReLU6),
+// with tfjs's bounds; NaN in x gives 0.
+EXPORT("clip_grad")
+void clip_grad(const float* dy, const float* x, float* dx, int n, float lo, float hi) {
+  f32x4 low = wasm_f32x4_splat(lo), high = wasm_f32x4_splat(hi);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    f32x4 v = LOAD(x + i);
+    v128_t inside = wasm_v128_and(wasm_f32x4_ge(v, low), wasm_f32x4_le(v, high));
+    STORE(dx + i, wasm_v128_and(LOAD(dy + i), inside));
+  }
+  for (; i < n; i++) dx[i] = x[i] >= lo && x[i] <= hi ? dy[i] : 0.f;
 }
 
 // dx = dy where x > 0, else 0: ReLU's gradient. Where x is NaN, dx is NaN,

@@ -1,9 +1,38 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { kernelInputs } from "./kernel-tensors.js";
+import { nativeKernels } from "./native/instance.js";
+
+/** The wasm kernel behind graft's ClipByValue gradient: dx = dy where min ≤ x ≤ max, else 0. */
+export const CLIP_GRAD = "GraftClipGrad";
+
+export const clipGradConfig: tf.KernelConfig = {
+  kernelName: CLIP_GRAD,
+  backendName: "wasm",
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const { dy, x } = kernelInputs(inputs, "dy", "x");
+    const { clipValueMin, clipValueMax } = attrs as unknown as tf.ClipByValueAttrs;
+    const native = nativeKernels(backend);
+    if (!native) throw new Error(`${CLIP_GRAD} needs graft's native kernels`);
+    const dx = native.output(x.shape);
+    const [dyAt, xAt, dxAt] = [dy, x, dx].map((info) => native.address(info));
+    native.exports.clip_grad(
+      dyAt!,
+      xAt!,
+      dxAt!,
+      tf.util.sizeFromShape(x.shape),
+      clipValueMin,
+      clipValueMax,
+    );
+    return dx;
+  },
+};
+
 /**
  * A cheaper gradient for `ClipByValue` (ReLU6 layers, `tf.layers.reLU({ maxValue })`)
  * while the wasm backend runs; other backends keep tfjs's own gradient.
- *
+ * With graft's native kernels it is one pass ({@link CLIP_GRAD}, same
+ * result as tfjs's). Without them:
  * tfjs builds the mask with GreaterEqual, LessEqual, LogicalAnd and Select,
  * whose wasm kernels broadcast the scalar bounds slowly (~70 ms for a
  * [32, 48, 48, 48] activation). `x == clip(x)` is the same mask (true exactly
@@ -19,6 +48,14 @@ export function createClipByValueGradient(stock: tf.GradConfig): tf.GradConfig {
       const [x] = saved;
       const { clipValueMin, clipValueMax } = attrs as unknown as tf.ClipByValueAttrs;
       const grad = dy as tf.Tensor;
+      if (x?.dtype === "float32" && grad.dtype === "float32" && nativeKernels(tf.backend()))
+        return {
+          x: () =>
+            tf.engine().runKernel(CLIP_GRAD, { dy: grad, x }, {
+              clipValueMin,
+              clipValueMax,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        };
       return {
         x: () => {
           if (!x) throw new Error("graft ClipByValue gradient: the input was not saved");

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { transposeFast } from "./transpose-fast.js";
+import { nativeDepthwiseFilterGrad, nativeDepthwiseApplies } from "./native/depthwise.js";
+import { nativeKernels } from "./native/instance.js";
 import { asTensor4D, explicitPadding, kernelInputs } from "./kernel-tensors.js";
 
 /**
@@ -15,7 +17,7 @@ import { asTensor4D, explicitPadding, kernelInputs } from "./kernel-tensors.js";
 export const depthwiseBackpropFilterConfig: tf.KernelConfig = {
   kernelName: tf.DepthwiseConv2dNativeBackpropFilter,
   backendName: "wasm",
-  kernelFunc: ({ inputs, attrs }) => {
+  kernelFunc: ({ inputs, attrs, backend }) => {
     const { x, dy } = kernelInputs(inputs, "x", "dy");
     const { strides, dilations, pad, dimRoundingMode, filterShape } =
       attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
@@ -31,6 +33,9 @@ export const depthwiseBackpropFilterConfig: tf.KernelConfig = {
     const [fh, fw, channels, multiplier] = filterShape;
     const [batch, height, width] = x.shape as [number, number, number, number];
     const [, outHeight, outWidth] = dy.shape as [number, number, number, number];
+    const native = nativeKernels(backend);
+    if (native && nativeDepthwiseApplies(info, x, dy))
+      return nativeDepthwiseFilterGrad(native, x, dy, info);
     return tf.tidy(() => {
       const folded = transposeFast(asTensor4D(x), [1, 2, 0, 3]).reshape([
         1,

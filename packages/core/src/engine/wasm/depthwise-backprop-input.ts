@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { nativeDepthwiseInputGrad, nativeDepthwiseApplies } from "./native/depthwise.js";
+import { nativeKernels } from "./native/instance.js";
 import { asTensor4D, kernelInputs } from "./kernel-tensors.js";
 import { flippedTaps } from "./flipped-taps.js";
 import { transposedConv } from "./transposed-conv.js";
@@ -29,6 +31,9 @@ export const depthwiseBackpropInputConfig: tf.KernelConfig = {
       true,
     );
     const [, , channels, multiplier] = filterShape;
+    const native = nativeKernels(backend);
+    if (native && nativeDepthwiseApplies(info, dy, filter))
+      return nativeDepthwiseInputGrad(native, dy, filter, info);
     return tf.tidy(() => {
       const taps = (backend as tf.KernelBackend).readSync(filter.dataId) as Float32Array;
       const dx = transposedConv(

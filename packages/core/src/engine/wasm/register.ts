@@ -2,8 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 // Stock wasm kernels must be registered before graft replaces some of them.
 import "@tensorflow/tfjs-backend-wasm";
 
-import { createBiasAddConfig } from "./bias-add.js";
-import { createClipByValueGradient } from "./clip-gradient.js";
+import { createChannelBroadcastConfig } from "./channel-broadcast.js";
+import { clipGradConfig, createClipByValueGradient } from "./clip-gradient.js";
 import { createCpuFallbackConfig } from "./cpu-fallback.js";
 import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2dBackpropInputConfig } from "./conv2d-backprop-input.js";
@@ -24,6 +24,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
   identityConfig,
   reluGradConfig,
+  clipGradConfig,
   createCpuFallbackConfig(tf.Conv3DBackpropFilterV2),
   createCpuFallbackConfig(tf.Conv3DBackpropInputV2),
 ];
@@ -32,7 +33,8 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
  * Registers graft's training kernels for the wasm backend: the backward
  * kernels tfjs-backend-wasm 4.22 lacks (conv filter gradient, depthwise
  * gradients, UnsortedSegmentSum), faster versions of stock kernels (conv
- * input gradient, Tile, Sum and Mean over leading axes, bias Add, a
+ * input gradient, Tile, Sum and Mean over leading axes, per-channel Add and
+ * Multiply, a
  * copy-free Identity), and cheaper ClipByValue (ReLU6) and ReLU gradients
  * that only act while wasm runs. Where it can, the work runs in graft's
  * native SIMD kernels (native/*.c, loaded by native/instance.ts); otherwise it
@@ -68,7 +70,8 @@ const GRADIENTS: readonly (readonly [string, (stock: tf.GradConfig) => tf.GradCo
 // Stock kernels graft speeds up for some inputs and falls back to otherwise.
 const WRAPPED: readonly (readonly [string, (stock: tf.KernelConfig) => tf.KernelConfig])[] = [
   [tf.Tile, createTileConfig],
-  [tf.Add, createBiasAddConfig],
+  [tf.Add, (stock) => createChannelBroadcastConfig("Add", stock)],
+  [tf.Multiply, (stock) => createChannelBroadcastConfig("Multiply", stock)],
   [tf.Sum, (stock) => createLeadingReduceConfig("Sum", stock)],
   [tf.Mean, (stock) => createLeadingReduceConfig("Mean", stock)],
 ];

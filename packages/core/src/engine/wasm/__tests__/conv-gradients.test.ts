@@ -144,8 +144,9 @@ describe.each(KERNEL_PATHS)("wasm conv2d gradients ($path)", ({ native }) => {
   });
 });
 
-describe("wasm depthwise conv gradients", () => {
+describe.each(KERNEL_PATHS)("wasm depthwise conv gradients ($path)", ({ native }) => {
   beforeAll(setUpWasm);
+  useKernelPath(native);
 
   // tfjs refuses dilated depthwise gradients (tf.grad asserts), so dilation
   // is checked on the kernels directly below.
@@ -188,12 +189,16 @@ describe("wasm depthwise conv gradients", () => {
   // tf.grad refuses dilated depthwise convs), so the reference here is the
   // gradient of the equivalent undilated conv whose filter has zeros between
   // the taps, computed on cpu.
-  it.each(CONV_CASES.filter((c) => c.dilation))(
-    "should match the zero-inserted-filter reference when dilated ($batch×$size, kernel $kernel, $pad, dilation $dilation)",
+  it.each(
+    CONV_CASES.filter((c) => c.dilation).flatMap((c) =>
+      [1, 2].map((multiplier) => ({ ...c, multiplier })),
+    ),
+  )(
+    "should match the zero-inserted-filter reference when dilated (multiplier $multiplier, $batch×$size, kernel $kernel, $pad, dilation $dilation)",
     async (c) => {
       const d = c.dilation ?? 1;
       const setup = (): { x: tf.Tensor4D; w: tf.Tensor4D; wide: tf.Tensor4D; dy: tf.Tensor4D } => {
-        const { x, w } = tensors(c, 2);
+        const { x, w } = tensors(c, c.multiplier);
         const wide = dilateFilter(w, d);
         const dyShape = tf.backend_util.computeConv2DInfo(
           x.shape,

@@ -17,7 +17,7 @@ describe("registerWasmTrainingKernels", () => {
   it("should register every graft kernel for wasm and be idempotent", () => {
     registerWasmTrainingKernels();
     const before = WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc);
-    const wrapped = [tf.Tile, tf.Sum, tf.Mean, tf.Add].map(
+    const wrapped = [tf.Tile, tf.Sum, tf.Mean, tf.Add, tf.Multiply].map(
       (name) => tf.getKernel(name, "wasm")?.kernelFunc,
     );
     registerWasmTrainingKernels();
@@ -26,7 +26,9 @@ describe("registerWasmTrainingKernels", () => {
       WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc),
     ).toEqual(before);
     expect(
-      [tf.Tile, tf.Sum, tf.Mean, tf.Add].map((name) => tf.getKernel(name, "wasm")?.kernelFunc),
+      [tf.Tile, tf.Sum, tf.Mean, tf.Add, tf.Multiply].map(
+        (name) => tf.getKernel(name, "wasm")?.kernelFunc,
+      ),
     ).toEqual(wrapped);
   });
 });
@@ -54,8 +56,9 @@ describe("wasm Tile", () => {
   });
 });
 
-describe("wasm ClipByValue gradient", () => {
+describe.each(KERNEL_PATHS)("wasm ClipByValue gradient ($path)", ({ native }) => {
   beforeAll(setUpWasm);
+  useKernelPath(native);
 
   it("should match cpu, bounds included (ReLU6)", async () => {
     const { error } = await wasmVersusCpu(() => {
@@ -90,7 +93,7 @@ describe.each(KERNEL_PATHS)("wasm ReLU gradient ($path)", ({ native }) => {
   });
 });
 
-describe.each(KERNEL_PATHS)("wasm Add ($path)", ({ native }) => {
+describe.each(KERNEL_PATHS)("wasm Add and Multiply ($path)", ({ native }) => {
   beforeAll(setUpWasm);
   useKernelPath(native);
 
@@ -104,15 +107,17 @@ describe.each(KERNEL_PATHS)("wasm Add ($path)", ({ native }) => {
     { a: [4, 1], b: [1, 5] },
     { a: [4, 5], b: [4, 5] },
     { a: [3], b: [] },
-  ])("should equal cpu adding $a and $b", async ({ a, b }) => {
-    const { error, shape, cpuShape } = await wasmVersusCpu(() =>
-      tf.add(
-        tf.tensor(values(tf.util.sizeFromShape(a), 5), a),
-        tf.tensor(values(tf.util.sizeFromShape(b), 6), b),
-      ),
-    );
-    expect(shape).toEqual(cpuShape);
-    expect(error).toBe(0);
+  ])("should equal cpu combining $a and $b", async ({ a, b }) => {
+    for (const op of [tf.add, tf.mul]) {
+      const { error, shape, cpuShape } = await wasmVersusCpu(() =>
+        op(
+          tf.tensor(values(tf.util.sizeFromShape(a), 5), a),
+          tf.tensor(values(tf.util.sizeFromShape(b), 6), b),
+        ),
+      );
+      expect(shape).toEqual(cpuShape);
+      expect(error).toBe(0);
+    }
   });
 
   it("should still add int32 tensors", async () => {

@@ -4,10 +4,10 @@ import type { NativeKernels } from "./instance.js";
 
 // Where the part index sits in a native conv kernel's arguments (the part
 // count follows it): after the three tensors and the scratch buffer.
-const PART_AT = 4;
+export const PART_AT = 4;
 
 // The geometry arguments every native conv kernel takes after its pointers.
-function geometry(info: tf.backend_util.Conv2DInfo): number[] {
+export function geometry(info: tf.backend_util.Conv2DInfo): number[] {
   return [
     info.batchSize,
     info.inHeight,

@@ -19,7 +19,26 @@ export interface NativeExports {
   ): void;
   conv2d_input_grad_scratch(kh: number, kw: number, c: number, o: number): number;
   conv2d_input_grad(dy: number, w: number, dx: number, scratch: number, ...rest: number[]): void;
+  depthwise_filter_grad_scratch(kh: number, kw: number, c: number): number;
+  depthwise_filter_grad(
+    x: number,
+    dy: number,
+    dw: number,
+    scratch: number,
+    ...rest: number[]
+  ): void;
+  depthwise_filter_grad_reduce(
+    dw: number,
+    scratch: number,
+    parts: number,
+    kh: number,
+    kw: number,
+    c: number,
+  ): void;
+  depthwise_input_grad(dy: number, w: number, dx: number, ...rest: number[]): void;
   bias_add(x: number, b: number, y: number, rows: number, c: number): void;
+  channel_scale(x: number, b: number, y: number, rows: number, c: number): void;
+  clip_grad(dy: number, x: number, dx: number, n: number, lo: number, hi: number): void;
   relu_grad(dy: number, x: number, dx: number, n: number): void;
   sum_rows(x: number, out: number, batches: number, rows: number, c: number, scale: number): void;
 }

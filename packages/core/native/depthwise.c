@@ -1,0 +1,81 @@
+// Gradients of a depthwise 2-D convolution with channel multiplier 1 (NHWC
+// data, [KH, KW, C, 1] filter, so O == C). Every tap is a per-channel
+// product, vectorised over channels; parts take whole images.
+#include "common.h"
+
+static inline void share_images(int N, int part, int parts, int* from, int* to) {
+  *from = (int)((long long)N * part / parts);
+  *to = (int)((long long)N * (part + 1) / parts);
+}
+
+// acc[c] += a[c] · b[c] over C channels.
+static inline void madd_channels(float* acc, const float* a, const float* b, int C) {
+  int c = 0;
+  for (; c + 4 <= C; c += 4) {
+    f32x4 s = LOAD(acc + c);
+    MADD(s, LOAD(a + c), LOAD(b + c));
+    STORE(acc + c, s);
+  }
+  for (; c < C; c++) acc[c] += a[c] * b[c];
+}
+
+// Scratch floats one part of depthwise_filter_grad needs: its partial sum.
+EXPORT("depthwise_filter_grad_scratch")
+int depthwise_filter_grad_scratch(int KH, int KW, int C) { return KH * KW * C; }
+
+// dw[kh][kw][c] = Σ over output pixels of x at the tap · dy. Part 0 sums
+// into dw, the others into their scratch (see depthwise_filter_grad_reduce).
+EXPORT("depthwise_filter_grad")
+void depthwise_filter_grad(const float* x, const float* dy, float* dw, float* scratch, int part,
+                           int parts, CONV_PARAMS) {
+  int taps = KH * KW * C, first, last;
+  float* sum = part == 0 ? dw : scratch + part * taps;
+  share_images(N, part, parts, &first, &last);
+  fill_zero(sum, taps);
+  for (int n = first; n < last; n++)
+    for (int oh = 0; oh < OH; oh++)
+      for (int ow = 0; ow < OW; ow++) {
+        const float* g = dy + ((n * OH + oh) * OW + ow) * C;
+        for (int kh = 0; kh < KH; kh++) {
+          int ih = oh * SH - PT + kh * DH;
+          if (ih < 0 || ih >= H) continue;
+          for (int kw = 0; kw < KW; kw++) {
+            int iw = ow * SW - PL + kw * DW;
+            if (iw < 0 || iw >= W) continue;
+            madd_channels(sum + (kh * KW + kw) * C, x + ((n * H + ih) * W + iw) * C, g, C);
+          }
+        }
+      }
+}
+
+// Adds the partial sums of parts 1 … parts-1 to dw.
+EXPORT("depthwise_filter_grad_reduce")
+void depthwise_filter_grad_reduce(float* dw, const float* scratch, int parts, int KH, int KW,
+                                  int C) {
+  int taps = KH * KW * C;
+  for (int part = 1; part < parts; part++) add_floats(dw, scratch + part * taps, taps);
+}
+
+// dx[n, ih, iw, c] = Σ over the output pixels whose taps reach it of
+// dy · w[tap]: each output pixel's gradient spread over its taps.
+EXPORT("depthwise_input_grad")
+void depthwise_input_grad(const float* dy, const float* w, float* dx, int part, int parts,
+                          CONV_PARAMS) {
+  int first, last;
+  share_images(N, part, parts, &first, &last);
+  fill_zero(dx + first * H * W * C, (last - first) * H * W * C);
+  for (int n = first; n < last; n++)
+    for (int oh = 0; oh < OH; oh++)
+      for (int ow = 0; ow < OW; ow++) {
+        const float* g = dy + ((n * OH + oh) * OW + ow) * C;
+        for (int kh = 0; kh < KH; kh++) {
+          int ih = oh * SH - PT + kh * DH;
+          if (ih < 0 || ih >= H) continue;
+          for (int kw = 0; kw < KW; kw++) {
+            int iw = ow * SW - PL + kw * DW;
+            if (iw < 0 || iw >= W) continue;
+            madd_channels(dx + ((n * H + ih) * W + iw) * C, g, w + (kh * KW + kw) * C, C);
+          }
+        }
+      }
+}
