@@ -8,6 +8,12 @@
 #include "gemm.h"
 #include "im2col.h"
 
+// A 1×1 convolution with stride 1 and no padding: a plain matrix product
+// over pixels, whose patches are the input rows themselves.
+static inline int pointwise(CONV_PARAMS) {
+  return KH == 1 && KW == 1 && SH == 1 && SW == 1 && PT == 0 && PL == 0;
+}
+
 // The share [*from, *to) of `count` items that `part` of `parts` takes.
 static inline void share(int count, int part, int parts, int* from, int* to) {
   *from = (int)((long long)count * part / parts);
@@ -36,6 +42,11 @@ void conv2d_filter_grad(const float* x, const float* dy, float* dw, float* scrat
   fill_zero(sum, kc * O);
   for (int block = first; block < last; block++) {
     int p0 = block * BLOCK_ROWS, rows = min_int(pixels - p0, BLOCK_ROWS);
+    if (pointwise(CONV_ARGS) && C % 4 == 0) {
+      // x's rows are the patches (4-aligned, as gemm_tn_add reads them).
+      gemm_tn_add(x + p0 * C, C, dy + p0 * O, O, sum, O, kc, O, rows);
+      continue;
+    }
     im2col(x, patches, ld, p0, rows, CONV_ARGS);
     gemm_tn_add(patches, ld, dy + p0 * O, O, sum, O, kc, O, rows);
   }
@@ -69,6 +80,12 @@ void conv2d_input_grad(const float* dy, const float* w, float* dx, float* scratc
   for (int o = 0; o < O; o++) {
     for (int k = 0; k < kc; k++) wt[o * ld + k] = w[k * O + o];
     fill_zero(wt + o * ld + kc, ld - kc);
+  }
+  if (pointwise(CONV_ARGS)) {
+    // dx's rows are the patches: write the product straight into them.
+    gemm_nn(dy + first * image * O, O, wt, ld, dx + first * image * C, C, (last - first) * image,
+            C, O);
+    return;
   }
   fill_zero(dx + first * H * W * C, (last - first) * H * W * C);
   for (int p0 = first * image; p0 < last * image; p0 += BLOCK_ROWS) {

@@ -83,3 +83,31 @@ void sum_rows(const float* x, float* out, int batches, int rows, int c, float sc
     }
   }
 }
+
+// Batch normalisation with per-channel statistics: y = (x - mean) · scale /
+// √(var + ε) + offset over rows × c values. Each statistic holds c values,
+// or 1 (broadcast); offset and scale may be 0 (absent: 0 and 1). `scratch`
+// takes 2·c floats.
+EXPORT("batch_norm")
+void batch_norm(const float* x, const float* mean, int mean_size, const float* var, int var_size,
+                const float* offset, int offset_size, const float* scale, int scale_size,
+                float epsilon, float* y, float* scratch, int rows, int c) {
+  float* a = scratch;
+  float* b = scratch + c;
+  for (int j = 0; j < c; j++) {
+    float m = mean[mean_size == 1 ? 0 : j], v = var[var_size == 1 ? 0 : j];
+    float s = scale ? scale[scale_size == 1 ? 0 : j] : 1.f;
+    float o = offset ? offset[offset_size == 1 ? 0 : j] : 0.f;
+    a[j] = s / __builtin_sqrtf(v + epsilon);
+    b[j] = o - m * a[j];
+  }
+  for (int r = 0; r < rows; r++, x += c, y += c) {
+    int j = 0;
+    for (; j + 4 <= c; j += 4) {
+      f32x4 t = LOAD(b + j);
+      MADD(t, LOAD(x + j), LOAD(a + j));
+      STORE(y + j, t);
+    }
+    for (; j < c; j++) y[j] = x[j] * a[j] + b[j];
+  }
+}

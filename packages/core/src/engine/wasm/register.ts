@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 // Stock wasm kernels must be registered before graft replaces some of them.
 import "@tensorflow/tfjs-backend-wasm";
 
+import { createBatchNormConfig } from "./batch-norm.js";
 import { createChannelBroadcastConfig } from "./channel-broadcast.js";
 import { clipGradConfig, createClipByValueGradient } from "./clip-gradient.js";
 import { createCpuFallbackConfig } from "./cpu-fallback.js";
@@ -33,8 +34,8 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
  * Registers graft's training kernels for the wasm backend: the backward
  * kernels tfjs-backend-wasm 4.22 lacks (conv filter gradient, depthwise
  * gradients, UnsortedSegmentSum), faster versions of stock kernels (conv
- * input gradient, Tile, Sum and Mean over leading axes, per-channel Add and
- * Multiply, a
+ * input gradient, Tile, Sum and Mean over leading axes, per-channel Add,
+ * Multiply and batch norm, a
  * copy-free Identity), and cheaper ClipByValue (ReLU6) and ReLU gradients
  * that only act while wasm runs. Where it can, the work runs in graft's
  * native SIMD kernels (native/*.c, loaded by native/instance.ts); otherwise it
@@ -72,6 +73,7 @@ const WRAPPED: readonly (readonly [string, (stock: tf.KernelConfig) => tf.Kernel
   [tf.Tile, createTileConfig],
   [tf.Add, (stock) => createChannelBroadcastConfig("Add", stock)],
   [tf.Multiply, (stock) => createChannelBroadcastConfig("Multiply", stock)],
+  [tf.FusedBatchNorm, createBatchNormConfig],
   [tf.Sum, (stock) => createLeadingReduceConfig("Sum", stock)],
   [tf.Mean, (stock) => createLeadingReduceConfig("Mean", stock)],
 ];

@@ -52,6 +52,8 @@ const CONV_CASES: Case[] = [
   { batch: 3, size: [20, 19], inC: 8, kernel: [3, 3], outC: 12, stride: 1, pad: "same" },
   { batch: 2, size: [17, 15], inC: 5, kernel: [3, 3], outC: 19, stride: 2, pad: "valid" },
   { batch: 2, size: [16, 16], inC: 16, kernel: [3, 3], outC: 32, stride: 2, pad: "same" },
+  // 1×1 with stride 1 and 4-aligned channels: a plain matrix product, no patches.
+  { batch: 3, size: [9, 7], inC: 8, kernel: [1, 1], outC: 12, stride: 1, pad: "valid" },
 ];
 
 function label(c: Case): string {

@@ -39,6 +39,22 @@ export interface NativeExports {
   bias_add(x: number, b: number, y: number, rows: number, c: number): void;
   channel_scale(x: number, b: number, y: number, rows: number, c: number): void;
   clip_grad(dy: number, x: number, dx: number, n: number, lo: number, hi: number): void;
+  batch_norm(
+    x: number,
+    mean: number,
+    meanSize: number,
+    variance: number,
+    varianceSize: number,
+    offset: number,
+    offsetSize: number,
+    scale: number,
+    scaleSize: number,
+    epsilon: number,
+    y: number,
+    scratch: number,
+    rows: number,
+    c: number,
+  ): void;
   relu_grad(dy: number, x: number, dx: number, n: number): void;
   sum_rows(x: number, out: number, batches: number, rows: number, c: number, scale: number): void;
 }
