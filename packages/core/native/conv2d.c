@@ -84,13 +84,13 @@ void conv2d_input_grad(const float* dy, const float* w, float* dx, float* scratc
   if (pointwise(CONV_ARGS)) {
     // dx's rows are the patches: write the product straight into them.
     gemm_nn(dy + first * image * O, O, wt, ld, dx + first * image * C, C, (last - first) * image,
-            C, O);
+            C, O, 0);
     return;
   }
   fill_zero(dx + first * H * W * C, (last - first) * H * W * C);
   for (int p0 = first * image; p0 < last * image; p0 += BLOCK_ROWS) {
     int rows = min_int(last * image - p0, BLOCK_ROWS);
-    gemm_nn(dy + p0 * O, O, wt, ld, patches, ld, rows, ld, O);
+    gemm_nn(dy + p0 * O, O, wt, ld, patches, ld, rows, ld, O, 0);
     col2im_add(patches, ld, dx, p0, rows, CONV_ARGS);
   }
 }

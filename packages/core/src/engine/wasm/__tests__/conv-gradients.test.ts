@@ -93,6 +93,32 @@ describe.each(KERNEL_PATHS)("wasm conv2d gradients ($path)", ({ native }) => {
   beforeAll(setUpWasm);
   useKernelPath(native);
 
+  it.each(CONV_CASES)(
+    "should match cpu for the forward pass ($batch×$size, kernel $kernel, stride $stride, $pad)",
+    async (c) => {
+      const { error, shape, cpuShape } = await wasmVersusCpu(() => {
+        const { x, w } = tensors(c);
+        return tf.conv2d(x, w, c.stride, c.pad, "NHWC", c.dilation ?? 1);
+      });
+      expect(shape).toEqual(cpuShape);
+      expect(error, label(c)).toBeLessThan(TOLERANCE);
+    },
+  );
+
+  it("should match cpu for the forward pass with explicit, uneven padding", async () => {
+    const { error } = await wasmVersusCpu(() => {
+      const x = tf.tensor4d(values(2 * 11 * 9 * 3, 11), [2, 11, 9, 3]);
+      const w = tf.tensor4d(values(3 * 3 * 3 * 8, 12), [3, 3, 3, 8]);
+      return tf.conv2d(x, w, 2, [
+        [0, 0],
+        [2, 0],
+        [1, 3],
+        [0, 0],
+      ]);
+    });
+    expect(error).toBeLessThan(TOLERANCE);
+  });
+
   it.each(CONV_CASES.filter((c) => !c.dilation))(
     "should match cpu for the filter gradient ($batch×$size, kernel $kernel, stride $stride, $pad)",
     async (c) => {

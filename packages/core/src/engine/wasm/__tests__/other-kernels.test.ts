@@ -17,16 +17,22 @@ describe("registerWasmTrainingKernels", () => {
   it("should register every graft kernel for wasm and be idempotent", () => {
     registerWasmTrainingKernels();
     const before = WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc);
-    const wrapped = [tf.Tile, tf.Sum, tf.Mean, tf.Add, tf.Multiply].map(
-      (name) => tf.getKernel(name, "wasm")?.kernelFunc,
-    );
+    const wrapped = [
+      tf.Tile,
+      tf.Sum,
+      tf.Mean,
+      tf.Add,
+      tf.Multiply,
+      tf.FusedBatchNorm,
+      tf.Conv2D,
+    ].map((name) => tf.getKernel(name, "wasm")?.kernelFunc);
     registerWasmTrainingKernels();
     expect(before).toEqual(WASM_TRAINING_KERNELS.map((k) => k.kernelFunc));
     expect(
       WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc),
     ).toEqual(before);
     expect(
-      [tf.Tile, tf.Sum, tf.Mean, tf.Add, tf.Multiply].map(
+      [tf.Tile, tf.Sum, tf.Mean, tf.Add, tf.Multiply, tf.FusedBatchNorm, tf.Conv2D].map(
         (name) => tf.getKernel(name, "wasm")?.kernelFunc,
       ),
     ).toEqual(wrapped);

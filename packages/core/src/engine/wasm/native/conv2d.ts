@@ -27,6 +27,15 @@ export function geometry(info: tf.backend_util.Conv2DInfo): number[] {
   ];
 }
 
+/**
+ * Whether the input has so few channels that copying patches would cost as
+ * much as the products: such convolutions run by output rows, reading x in
+ * place (native/conv2d_rows.c; undilated columns only).
+ */
+export function fewChannels(info: tf.backend_util.Conv2DInfo): boolean {
+  return info.inChannels < 8 && info.dilationWidth === 1;
+}
+
 /** Whether the native conv kernels handle this geometry (NHWC, float32). */
 export function nativeConvApplies(info: tf.backend_util.Conv2DInfo, ...inputs: tf.TensorInfo[]) {
   return info.dataFormat === "channelsLast" && inputs.every((input) => input.dtype === "float32");
@@ -45,7 +54,11 @@ export function nativeConv2dFilterGrad(
   const scratch = native.scratch(perPart * native.parts);
   const address = native.address(dw);
   const args = [native.address(x), native.address(dy), address, scratch, 0, 0, ...geometry(info)];
-  native.parallel("conv2d_filter_grad", args, PART_AT);
+  native.parallel(
+    fewChannels(info) ? "conv2d_filter_grad_rows" : "conv2d_filter_grad",
+    args,
+    PART_AT,
+  );
   native.exports.conv2d_filter_grad_reduce(address, scratch, native.parts, kh, kw, c, o);
   return dw;
 }
@@ -64,4 +77,18 @@ export function nativeConv2dInputGrad(
   const args = [native.address(dy), native.address(filter), native.address(dx), scratch, 0, 0];
   native.parallel("conv2d_input_grad", [...args, ...geometry(info)], PART_AT);
   return dx;
+}
+
+/** conv2d's forward pass by output rows (see {@link fewChannels}), NHWC. */
+export function nativeConv2dRows(
+  native: NativeKernels,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const y = native.output([info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
+  const args = [native.address(x), native.address(filter), native.address(y), 0, 0];
+  // No scratch: the part index comes right after the three tensors.
+  native.parallel("conv2d_rows", [...args, ...geometry(info)], PART_AT - 1);
+  return y;
 }

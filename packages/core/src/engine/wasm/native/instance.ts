@@ -6,6 +6,14 @@ import { startKernelPool, type KernelPool } from "./pool.js";
 
 /** The functions native/*.c exports (addresses are byte offsets into the heap; sizes count floats). */
 export interface NativeExports {
+  conv2d_rows(x: number, w: number, y: number, ...rest: number[]): void;
+  conv2d_filter_grad_rows(
+    x: number,
+    dy: number,
+    dw: number,
+    scratch: number,
+    ...rest: number[]
+  ): void;
   conv2d_filter_grad_scratch(kh: number, kw: number, c: number, o: number): number;
   conv2d_filter_grad(x: number, dy: number, dw: number, scratch: number, ...rest: number[]): void;
   conv2d_filter_grad_reduce(
