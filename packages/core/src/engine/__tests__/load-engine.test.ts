@@ -42,4 +42,14 @@ describe("loadEngine", () => {
     process.env["GRAFT_ENGINE"] = "tpu";
     expect(() => loadEngine()).toThrow(/GRAFT_ENGINE is "tpu", expected one of gpu, node, wasm, cpu/);
   });
+
+  it("should accept wasm threads from 1 to 8 or auto, and reject others with the fix", async () => {
+    delete process.env["GRAFT_ENGINE"];
+    expect(() => loadEngine({ wasmThreads: 0 })).toThrow(
+      /GRAFT_WASM_THREADS\) is "0", expected a whole number from 1 to 8 or "auto"[^]*Fix: unset GRAFT_WASM_THREADS/,
+    );
+    expect(() => loadEngine({ wasmThreads: 2.5 })).toThrow(EngineError);
+    // Forced to cpu, the thread count is only parsed.
+    expect((await loadEngine({ engine: "cpu", wasmThreads: "auto" })).name).toBe("cpu");
+  });
 });
