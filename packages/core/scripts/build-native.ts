@@ -54,7 +54,12 @@ export function compileNative(shared = false): Uint8Array {
       .filter((n) => n.endsWith(".c"))
       .sort();
     const flags = shared ? [...CLANG_FLAGS, ...SHARED_FLAGS] : CLANG_FLAGS;
-    execFileSync("clang", [...flags, "-o", out, ...sources], { cwd: nativeDir });
+    try {
+      execFileSync("clang", [...flags, "-o", out, ...sources], { cwd: nativeDir, stdio: "pipe" });
+    } catch (error) {
+      const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? "";
+      throw new Error(`clang failed on native/:\n${stderr}`);
+    }
     const text = execFileSync("wasm2wat", ["--enable-threads", out], { encoding: "utf8" });
     checkSelfContained(text);
     return readFileSync(out);

@@ -6,7 +6,7 @@ import { createBatchNormConfig } from "./batch-norm.js";
 import { createChannelBroadcastConfig } from "./channel-broadcast.js";
 import { clipGradConfig, createClipByValueGradient } from "./clip-gradient.js";
 import { createCpuFallbackConfig } from "./cpu-fallback.js";
-import { createConv2dConfig } from "./conv2d.js";
+import { createConvForwardConfig } from "./conv-forward.js";
 import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2dBackpropInputConfig } from "./conv2d-backprop-input.js";
 import { depthwiseBackpropFilterConfig } from "./depthwise-backprop-filter.js";
@@ -75,7 +75,8 @@ const WRAPPED: readonly (readonly [string, (stock: tf.KernelConfig) => tf.Kernel
   [tf.Add, (stock) => createChannelBroadcastConfig("Add", stock)],
   [tf.Multiply, (stock) => createChannelBroadcastConfig("Multiply", stock)],
   [tf.FusedBatchNorm, createBatchNormConfig],
-  [tf.Conv2D, createConv2dConfig],
+  [tf.Conv2D, (stock) => createConvForwardConfig("Conv2D", stock)],
+  [tf.FusedConv2D, (stock) => createConvForwardConfig("FusedConv2D", stock)],
   [tf.Sum, (stock) => createLeadingReduceConfig("Sum", stock)],
   [tf.Mean, (stock) => createLeadingReduceConfig("Mean", stock)],
 ];

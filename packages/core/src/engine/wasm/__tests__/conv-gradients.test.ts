@@ -105,6 +105,33 @@ describe.each(KERNEL_PATHS)("wasm conv2d gradients ($path)", ({ native }) => {
     },
   );
 
+  it("should match cpu for fused convolutions with a bias (and with an activation, stock)", async () => {
+    for (const activation of ["linear", "relu"] as const) {
+      const { error } = await wasmVersusCpu(() => {
+        const x = tf.tensor4d(values(2 * 9 * 8 * 12, 13), [2, 9, 8, 12]);
+        const bias = tf.tensor1d(values(10, 15));
+        const conv = tf.fused.conv2d({
+          x,
+          filter: tf.tensor4d(values(3 * 3 * 12 * 10, 14), [3, 3, 12, 10]),
+          strides: 2,
+          pad: "same",
+          bias,
+          activation,
+        });
+        const depthwise = tf.fused.depthwiseConv2d({
+          x,
+          filter: tf.tensor4d(values(3 * 3 * 12, 16), [3, 3, 12, 1]),
+          strides: 1,
+          pad: "valid",
+          bias: tf.tensor1d(values(12, 17)),
+          activation,
+        });
+        return tf.concat([conv.flatten(), depthwise.flatten()]);
+      });
+      expect(error, activation).toBeLessThan(TOLERANCE);
+    }
+  });
+
   it("should match cpu for the forward pass with explicit, uneven padding", async () => {
     const { error } = await wasmVersusCpu(() => {
       const x = tf.tensor4d(values(2 * 11 * 9 * 3, 11), [2, 11, 9, 3]);
@@ -212,6 +239,19 @@ describe.each(KERNEL_PATHS)("wasm depthwise conv gradients ($path)", ({ native }
       },
     );
   }
+
+  it.each(CONV_CASES.flatMap((c) => [1, 2].map((multiplier) => ({ ...c, multiplier }))))(
+    "should match cpu for the forward pass (multiplier $multiplier, $batch×$size, kernel $kernel, stride $stride, $pad)",
+    async (c) => {
+      const { error, shape, cpuShape } = await wasmVersusCpu(() => {
+        const { x, w } = tensors(c, c.multiplier);
+        const d = c.dilation ?? 1;
+        return tf.depthwiseConv2d(x, w, d > 1 ? 1 : c.stride, c.pad, "NHWC", d);
+      });
+      expect(shape).toEqual(cpuShape);
+      expect(error, label(c)).toBeLessThan(TOLERANCE);
+    },
+  );
 
   // tfjs-core's cpu kernels ignore dilation in depthwise backprop (and
   // tf.grad refuses dilated depthwise convs), so the reference here is the
