@@ -58,7 +58,7 @@ export function compileNative(shared = false): Uint8Array {
       execFileSync("clang", [...flags, "-o", out, ...sources], { cwd: nativeDir, stdio: "pipe" });
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? "";
-      throw new Error(`clang failed on native/:\n${stderr}`);
+      throw new Error(`clang failed on native/:\n${stderr}`, { cause: error });
     }
     const text = execFileSync("wasm2wat", ["--enable-threads", out], { encoding: "utf8" });
     checkSelfContained(text);
