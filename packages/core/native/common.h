@@ -24,6 +24,14 @@ typedef v128_t f32x4;
 
 static inline int min_int(int a, int b) { return a < b ? a : b; }
 
+// Kernels that can run split into `parts` at once on different threads
+// (part 0 … parts-1, sharing memory) each take the share [*from, *to) of
+// their `count` items (images, rows, pixel blocks) that `part` gets.
+static inline void share(int count, int part, int parts, int* from, int* to) {
+  *from = (int)((long long)count * part / parts);
+  *to = (int)((long long)count * (part + 1) / parts);
+}
+
 static inline void fill_zero(float* dst, int n) {
   int i = 0;
   for (; i + 4 <= n; i += 4) STORE(dst + i, ZERO4);

@@ -14,12 +14,6 @@ static inline int pointwise(CONV_PARAMS) {
   return KH == 1 && KW == 1 && SH == 1 && SW == 1 && PT == 0 && PL == 0;
 }
 
-// The share [*from, *to) of `count` items that `part` of `parts` takes.
-static inline void share(int count, int part, int parts, int* from, int* to) {
-  *from = (int)((long long)count * part / parts);
-  *to = (int)((long long)count * (part + 1) / parts);
-}
-
 // Scratch floats one part of conv2d_filter_grad needs: its partial filter
 // gradient, then a block of patches.
 EXPORT("conv2d_filter_grad_scratch")

@@ -15,17 +15,12 @@ static void interior_columns(int OW, int W, int KW, int SW, int PL, int* lo, int
   *hi = last + 1 < *lo ? *lo : min_int(last + 1, OW);
 }
 
-static inline void share_rows(int rows, int part, int parts, int* from, int* to) {
-  *from = (int)((long long)rows * part / parts);
-  *to = (int)((long long)rows * (part + 1) / parts);
-}
-
 // y = conv(x, w) for output rows shared among parts.
 EXPORT("conv2d_rows")
 void conv2d_rows(const float* x, const float* w, float* y, int part, int parts, CONV_PARAMS) {
   int lo, hi, first, last, segment = KW * C;
   interior_columns(OW, W, KW, SW, PL, &lo, &hi);
-  share_rows(N * OH, part, parts, &first, &last);
+  share(N * OH, part, parts, &first, &last);
   for (int row = first; row < last; row++) {
     int n = row / OH, oh = row - n * OH;
     float* out = y + row * OW * O;
@@ -62,7 +57,7 @@ void conv2d_filter_grad_rows(const float* x, const float* dy, float* dw, float* 
   int lo, hi, first, last, segment = KW * C, kc = KH * segment;
   float* sum = part == 0 ? dw : scratch + part * (kc * O + BLOCK_ROWS * padded_patch(KH, KW, C));
   interior_columns(OW, W, KW, SW, PL, &lo, &hi);
-  share_rows(N * OH, part, parts, &first, &last);
+  share(N * OH, part, parts, &first, &last);
   fill_zero(sum, kc * O);
   for (int row = first; row < last; row++) {
     int n = row / OH, oh = row - n * OH;

@@ -3,11 +3,6 @@
 // product, vectorised over channels; parts take whole images.
 #include "common.h"
 
-static inline void share_images(int N, int part, int parts, int* from, int* to) {
-  *from = (int)((long long)N * part / parts);
-  *to = (int)((long long)N * (part + 1) / parts);
-}
-
 // acc[c] += a[c] · b[c] over C channels.
 static inline void madd_channels(float* acc, const float* a, const float* b, int C) {
   int c = 0;
@@ -37,7 +32,7 @@ void depthwise_filter_grad(const float* x, const float* dy, float* dw, float* sc
                            int parts, CONV_PARAMS) {
   int taps = KH * KW * C, first, last, kh0, kh1, kw0, kw1;
   float* sum = part == 0 ? dw : scratch + part * taps;
-  share_images(N, part, parts, &first, &last);
+  share(N, part, parts, &first, &last);
   fill_zero(sum, taps);
   for (int n = first; n < last; n++)
     for (int oh = 0; oh < OH; oh++) {
@@ -68,7 +63,7 @@ EXPORT("depthwise_input_grad")
 void depthwise_input_grad(const float* dy, const float* w, float* dx, int part, int parts,
                           CONV_PARAMS) {
   int first, last, kh0, kh1, kw0, kw1;
-  share_images(N, part, parts, &first, &last);
+  share(N, part, parts, &first, &last);
   fill_zero(dx + first * H * W * C, (last - first) * H * W * C);
   for (int n = first; n < last; n++)
     for (int oh = 0; oh < OH; oh++) {

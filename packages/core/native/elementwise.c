@@ -2,10 +2,16 @@
 // layer: the bias add, the ReLU gradient and the bias gradient.
 #include "common.h"
 
+// Elementwise kernels split their rows or values among parts (see share).
+
 // y[r][j] = x[r][j] + b[j] for rows × c values (a bias add).
 EXPORT("bias_add")
-void bias_add(const float* x, const float* b, float* y, int rows, int c) {
-  for (int r = 0; r < rows; r++, x += c, y += c) {
+void bias_add(const float* x, const float* b, float* y, int part, int parts, int rows, int c) {
+  int from, to;
+  share(rows, part, parts, &from, &to);
+  x += from * c;
+  y += from * c;
+  for (int r = from; r < to; r++, x += c, y += c) {
     int j = 0;
     for (; j + 4 <= c; j += 4) STORE(y + j, wasm_f32x4_add(LOAD(x + j), LOAD(b + j)));
     for (; j < c; j++) y[j] = x[j] + b[j];
@@ -14,8 +20,13 @@ void bias_add(const float* x, const float* b, float* y, int rows, int c) {
 
 // y[r][j] = x[r][j] · b[j] for rows × c values (a per-channel scale).
 EXPORT("channel_scale")
-void channel_scale(const float* x, const float* b, float* y, int rows, int c) {
-  for (int r = 0; r < rows; r++, x += c, y += c) {
+void channel_scale(const float* x, const float* b, float* y, int part, int parts, int rows,
+                   int c) {
+  int from, to;
+  share(rows, part, parts, &from, &to);
+  x += from * c;
+  y += from * c;
+  for (int r = from; r < to; r++, x += c, y += c) {
     int j = 0;
     for (; j + 4 <= c; j += 4) STORE(y + j, wasm_f32x4_mul(LOAD(x + j), LOAD(b + j)));
     for (; j < c; j++) y[j] = x[j] * b[j];
@@ -25,9 +36,13 @@ void channel_scale(const float* x, const float* b, float* y, int rows, int c) {
 // dx = dy where lo ≤ x ≤ hi, else 0: the gradient of clip(x, lo, hi) (ReLU6),
 // with tfjs's bounds; NaN in x gives 0.
 EXPORT("clip_grad")
-void clip_grad(const float* dy, const float* x, float* dx, int n, float lo, float hi) {
+void clip_grad(const float* dy, const float* x, float* dx, int part, int parts, int n, float lo,
+               float hi) {
   f32x4 low = wasm_f32x4_splat(lo), high = wasm_f32x4_splat(hi);
-  int i = 0;
+  int from, to;
+  share((n + 3) / 4, part, parts, &from, &to);  // in groups of 4 values
+  int i = from * 4;
+  n = min_int(to * 4, n);
   for (; i + 4 <= n; i += 4) {
     f32x4 v = LOAD(x + i);
     v128_t inside = wasm_v128_and(wasm_f32x4_ge(v, low), wasm_f32x4_le(v, high));
@@ -39,8 +54,11 @@ void clip_grad(const float* dy, const float* x, float* dx, int n, float lo, floa
 // dx = dy where x > 0, else 0: ReLU's gradient. Where x is NaN, dx is NaN,
 // as in tfjs's own dy · step(x).
 EXPORT("relu_grad")
-void relu_grad(const float* dy, const float* x, float* dx, int n) {
-  int i = 0;
+void relu_grad(const float* dy, const float* x, float* dx, int part, int parts, int n) {
+  int from, to;
+  share((n + 3) / 4, part, parts, &from, &to);  // in groups of 4 values
+  int i = from * 4;
+  n = min_int(to * 4, n);
   for (; i + 4 <= n; i += 4) {
     f32x4 v = LOAD(x + i);
     v128_t positive = wasm_f32x4_gt(v, ZERO4), nan = wasm_f32x4_ne(v, v);
@@ -87,13 +105,15 @@ void sum_rows(const float* x, float* out, int batches, int rows, int c, float sc
 // Batch normalisation with per-channel statistics: y = (x - mean) · scale /
 // √(var + ε) + offset over rows × c values. Each statistic holds c values,
 // or 1 (broadcast); offset and scale may be 0 (absent: 0 and 1). `scratch`
-// takes 2·c floats.
+// takes 2·c floats per part.
 EXPORT("batch_norm")
 void batch_norm(const float* x, const float* mean, int mean_size, const float* var, int var_size,
                 const float* offset, int offset_size, const float* scale, int scale_size,
-                float epsilon, float* y, float* scratch, int rows, int c) {
-  float* a = scratch;
-  float* b = scratch + c;
+                float epsilon, float* y, float* scratch, int part, int parts, int rows, int c) {
+  float* a = scratch + part * 2 * c;
+  float* b = a + c;
+  int from, to;
+  share(rows, part, parts, &from, &to);
   for (int j = 0; j < c; j++) {
     float m = mean[mean_size == 1 ? 0 : j], v = var[var_size == 1 ? 0 : j];
     float s = scale ? scale[scale_size == 1 ? 0 : j] : 1.f;
@@ -101,7 +121,9 @@ void batch_norm(const float* x, const float* mean, int mean_size, const float* v
     a[j] = s / __builtin_sqrtf(v + epsilon);
     b[j] = o - m * a[j];
   }
-  for (int r = 0; r < rows; r++, x += c, y += c) {
+  x += from * c;
+  y += from * c;
+  for (int r = from; r < to; r++, x += c, y += c) {
     int j = 0;
     for (; j + 4 <= c; j += 4) {
       f32x4 t = LOAD(b + j);

@@ -25,12 +25,13 @@ export function createChannelBroadcastConfig(
       if (!native || !x || !vector) return stock.kernelFunc(args);
       const channels = vector.shape[vector.shape.length - 1]!;
       const y = native.output(x.shape);
-      native.exports[kernelName === "Add" ? "bias_add" : "channel_scale"](
-        native.address(x),
-        native.address(vector),
-        native.address(y),
-        tf.util.sizeFromShape(x.shape) / channels,
-        channels,
+      const size = tf.util.sizeFromShape(x.shape);
+      const addresses = [native.address(x), native.address(vector), native.address(y)];
+      native.parallel(
+        kernelName === "Add" ? "bias_add" : "channel_scale",
+        [...addresses, 0, 0, size / channels, channels],
+        3,
+        { items: size },
       );
       return y;
     },

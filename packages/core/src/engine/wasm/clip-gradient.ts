@@ -15,15 +15,12 @@ export const clipGradConfig: tf.KernelConfig = {
     const native = nativeKernels(backend);
     if (!native) throw new Error(`${CLIP_GRAD} needs graft's native kernels`);
     const dx = native.output(x.shape);
-    const [dyAt, xAt, dxAt] = [dy, x, dx].map((info) => native.address(info));
-    native.exports.clip_grad(
-      dyAt!,
-      xAt!,
-      dxAt!,
-      tf.util.sizeFromShape(x.shape),
-      clipValueMin,
-      clipValueMax,
-    );
+    const size = tf.util.sizeFromShape(x.shape);
+    const addresses = [dy, x, dx].map((info) => native.address(info));
+    native.parallel("clip_grad", [...addresses, 0, 0, size, clipValueMin, clipValueMax], 3, {
+      floats: [6, 7],
+      items: size,
+    });
     return dx;
   },
 };

@@ -51,15 +51,13 @@ export function createConvForwardConfig(
       if (!nativeConvApplies(info, x, filter) || !fewChannels(info)) return stock.kernelFunc(args);
       const y = nativeConv2dRows(native, x, filter, info);
       if (bias) {
-        const at = native.address(y);
-        const channels = info.outChannels;
-        native.exports.bias_add(
-          at,
-          native.address(bias),
-          at,
-          tf.util.sizeFromShape(y.shape) / channels,
-          channels,
-        );
+        const [at, size, channels] = [
+          native.address(y),
+          tf.util.sizeFromShape(y.shape),
+          info.outChannels,
+        ];
+        const args = [at, native.address(bias), at, 0, 0, size / channels, channels];
+        native.parallel("bias_add", args, 3, { items: size });
       }
       return y;
     },

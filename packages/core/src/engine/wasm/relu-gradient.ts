@@ -14,12 +14,9 @@ export const reluGradConfig: tf.KernelConfig = {
     const native = nativeKernels(backend);
     if (!native) throw new Error(`${RELU_GRAD} needs graft's native kernels`);
     const dx = native.output(x.shape);
-    native.exports.relu_grad(
-      native.address(dy),
-      native.address(x),
-      native.address(dx),
-      tf.util.sizeFromShape(x.shape),
-    );
+    const size = tf.util.sizeFromShape(x.shape);
+    const addresses = [dy, x, dx].map((info) => native.address(info));
+    native.parallel("relu_grad", [...addresses, 0, 0, size], 3, { items: size });
     return dx;
   },
 };

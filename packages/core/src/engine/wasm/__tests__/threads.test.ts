@@ -3,6 +3,7 @@ import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { registerWasmTrainingKernels } from "../register.js";
+import { nativeKernels, SPLIT_MIN_ITEMS } from "../native/instance.js";
 import { useThreadedWasmBackend, wasmThreadsConfigured } from "../threads.js";
 import { values, wasmVersusCpu } from "./compare-backends.js";
 
@@ -39,6 +40,40 @@ describe("threaded wasm backend (opt-in)", () => {
       return tf.concat([gx!.flatten(), gw!.flatten()]);
     });
     expect(grads.error).toBeLessThan(2e-5);
+  });
+
+  it("should split graft's native kernels across threads and match cpu", async () => {
+    expect(nativeKernels(tf.backend())?.parts).toBe(2);
+    // Big enough (≥ SPLIT_MIN_ITEMS values) that the element-wise kernels split too;
+    // 3 images, so the per-image kernels split unevenly.
+    const shape = [3, 24, 23, 20];
+    const size = tf.util.sizeFromShape(shape);
+    expect(size).toBeGreaterThanOrEqual(SPLIT_MIN_ITEMS);
+    const { error } = await wasmVersusCpu(() => {
+      const x = tf.tensor4d(values(size, 6), shape as [number, number, number, number]);
+      const bias = tf.tensor1d(values(20, 7));
+      const depthwise = tf.tensor4d(values(3 * 3 * 20, 8), [3, 3, 20, 1]);
+      const [gx, gd] = tf.grads((a: tf.Tensor, d: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            tf.depthwiseConv2d(
+              tf.clipByValue(tf.relu(tf.add(a, bias)), 0, 0.5) as tf.Tensor4D,
+              d as tf.Tensor4D,
+              1,
+              "same",
+            ),
+            tf.tensor(values(size, 9), shape),
+          ),
+        ),
+      )([x, depthwise]);
+      const normed = tf.batchNorm(
+        x,
+        tf.tensor1d(values(20, 10)),
+        tf.add(tf.abs(tf.tensor1d(values(20, 11))), 0.1),
+      );
+      return tf.concat([gx!.flatten(), gd!.flatten(), normed.flatten(), tf.mul(x, bias).flatten()]);
+    });
+    expect(error).toBeLessThan(2e-5);
   });
 
   it("should train a convolution (a convex fit: loss goes down every step)", () => {

@@ -44,26 +44,11 @@ export interface NativeExports {
     c: number,
   ): void;
   depthwise_input_grad(dy: number, w: number, dx: number, ...rest: number[]): void;
-  bias_add(x: number, b: number, y: number, rows: number, c: number): void;
-  channel_scale(x: number, b: number, y: number, rows: number, c: number): void;
-  clip_grad(dy: number, x: number, dx: number, n: number, lo: number, hi: number): void;
-  batch_norm(
-    x: number,
-    mean: number,
-    meanSize: number,
-    variance: number,
-    varianceSize: number,
-    offset: number,
-    offsetSize: number,
-    scale: number,
-    scaleSize: number,
-    epsilon: number,
-    y: number,
-    scratch: number,
-    rows: number,
-    c: number,
-  ): void;
-  relu_grad(dy: number, x: number, dx: number, n: number): void;
+  bias_add(x: number, b: number, y: number, ...rest: number[]): void;
+  channel_scale(x: number, b: number, y: number, ...rest: number[]): void;
+  clip_grad(dy: number, x: number, dx: number, ...rest: number[]): void;
+  batch_norm(x: number, ...rest: number[]): void;
+  relu_grad(dy: number, x: number, dx: number, ...rest: number[]): void;
   sum_rows(x: number, out: number, batches: number, rows: number, c: number, scale: number): void;
 }
 
@@ -74,9 +59,16 @@ export interface NativeKernels {
   readonly parts: number;
   /**
    * Runs export `name` split into {@link NativeKernels.parts} parts at once,
-   * `args[partAt]` being the part and `args[partAt + 1]` the part count.
+   * `args[partAt]` being the part and `args[partAt + 1]` the part count; the
+   * arguments at the indices in `floats` are f32. With `items` below
+   * {@link SPLIT_MIN_ITEMS} (small element-wise work) it runs as one part.
    */
-  parallel(name: keyof NativeExports, args: number[], partAt: number): void;
+  parallel(
+    name: keyof NativeExports,
+    args: number[],
+    partAt: number,
+    options?: { floats?: number[]; items?: number },
+  ): void;
   /** The heap address of a float32 tensor's data. */
   address(info: tf.TensorInfo): number;
   /** A new float32 output tensor of `shape` on the backend's heap. */
@@ -104,6 +96,9 @@ interface WebAssemblyApi {
 }
 
 const cache = new WeakMap<object, NativeKernels | null>();
+
+/** Element-wise work smaller than this many values is not worth waking a thread for. */
+export const SPLIT_MIN_ITEMS = 1 << 15;
 
 /**
  * graft's native kernels (native/*.c, WebAssembly SIMD) instantiated on the
@@ -141,8 +136,8 @@ function instantiate(backend: WasmBackendLike): NativeKernels | undefined {
   return {
     exports,
     parts: threads,
-    parallel(name, args, partAt) {
-      if (threads > 1) {
+    parallel(name, args, partAt, { floats, items } = {}) {
+      if (threads > 1 && (items === undefined || items >= SPLIT_MIN_ITEMS)) {
         pool ??= startKernelPool(
           module,
           memory,
@@ -150,7 +145,7 @@ function instantiate(backend: WasmBackendLike): NativeKernels | undefined {
           threads,
         );
         args[partAt + 1] = threads;
-        pool.run(name, args, partAt);
+        pool.run(name, args, partAt, floats);
         return;
       }
       args[partAt] = 0;

@@ -12,9 +12,11 @@ export interface KernelPool {
   readonly parts: number;
   /**
    * Calls export `name` with `args` on every thread at once, `args[partAt]`
-   * set to the thread's part, and returns when all parts are done.
+   * set to the thread's part, and returns when all parts are done. The
+   * arguments at the indices in `floats` are passed as f32, the others as
+   * i32.
    */
-  run(name: string, args: readonly number[], partAt: number): void;
+  run(name: string, args: readonly number[], partAt: number, floats?: readonly number[]): void;
 }
 
 // Control block layout (Int32 slots).
@@ -24,7 +26,8 @@ const FAILED = 2; // 1 once a worker's part threw
 const NAME = 3; // index into the export names
 const PART_AT = 4;
 const ARG_COUNT = 5;
-const ARGS = 6;
+const FLOATS = 6; // bit i set: argument i is an f32
+const ARGS = 7;
 const MAX_ARGS = 32;
 
 const WORKER_SOURCE = `
@@ -32,12 +35,16 @@ const { workerData } = require("node:worker_threads");
 const { module, memory, control, names, part } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 const slots = new Int32Array(control);
+const floats = new Float32Array(control);
 let seen = 0;
 for (;;) {
   Atomics.wait(slots, ${SEQUENCE}, seen);
   seen = Atomics.load(slots, ${SEQUENCE});
   try {
-    const args = Array.from(slots.subarray(${ARGS}, ${ARGS} + slots[${ARG_COUNT}]));
+    const mask = slots[${FLOATS}];
+    const args = [];
+    for (let i = 0; i < slots[${ARG_COUNT}]; i++)
+      args.push(mask & (1 << i) ? floats[${ARGS} + i] : slots[${ARGS} + i]);
     args[slots[${PART_AT}]] = part;
     instance.exports[names[slots[${NAME}]]](...args);
   } catch (error) {
@@ -62,6 +69,7 @@ export function startKernelPool(
   const names = Object.keys(exports).filter((name) => typeof exports[name] === "function");
   const control = new SharedArrayBuffer((ARGS + MAX_ARGS) * 4);
   const slots = new Int32Array(control);
+  const floatSlots = new Float32Array(control);
   const workers: Worker[] = [];
   for (let part = 1; part < threads; part++) {
     const worker = new Worker(WORKER_SOURCE, {
@@ -73,11 +81,17 @@ export function startKernelPool(
   }
   return {
     parts: threads,
-    run(name, args, partAt) {
+    run(name, args, partAt, floats = []) {
       const index = names.indexOf(name);
       if (index < 0 || args.length > MAX_ARGS)
         throw new Error(`graft kernel pool: cannot run ${name} with ${args.length} arguments`);
       slots.set(args, ARGS);
+      let mask = 0;
+      for (const i of floats) {
+        floatSlots[ARGS + i] = args[i]!;
+        mask |= 1 << i;
+      }
+      slots[FLOATS] = mask;
       slots[NAME] = index;
       slots[PART_AT] = partAt;
       slots[ARG_COUNT] = args.length;
