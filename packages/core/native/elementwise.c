@@ -1,36 +1,39 @@
-// Elementwise and row-wise kernels that the training step calls once per
-// layer: the bias add, the ReLU gradient and the bias gradient.
+// Elementwise and row-wise kernels that a training step calls once or more
+// per layer: bias adds and per-channel scales, the ReLU and ReLU6
+// gradients, row sums (bias gradients, pooling) and batch norm.
 #include "common.h"
 
 // Elementwise kernels split their rows or values among parts (see share).
 
-// y[r][j] = x[r][j] + b[j] for rows × c values (a bias add).
-EXPORT("bias_add")
-void bias_add(const float* x, const float* b, float* y, int part, int parts, int rows, int c) {
+// y[r][j] = x[r][j] + b[j], or x[r][j] · b[j] with `multiply`, for the rows
+// of `part`'s share of rows × c values.
+static inline void channel_op(const float* x, const float* b, float* y, int part, int parts,
+                              int rows, int c, int multiply) {
   int from, to;
   share(rows, part, parts, &from, &to);
   x += from * c;
   y += from * c;
   for (int r = from; r < to; r++, x += c, y += c) {
     int j = 0;
-    for (; j + 4 <= c; j += 4) STORE(y + j, wasm_f32x4_add(LOAD(x + j), LOAD(b + j)));
-    for (; j < c; j++) y[j] = x[j] + b[j];
+    for (; j + 4 <= c; j += 4) {
+      f32x4 u = LOAD(x + j), v = LOAD(b + j);
+      STORE(y + j, multiply ? wasm_f32x4_mul(u, v) : wasm_f32x4_add(u, v));
+    }
+    for (; j < c; j++) y[j] = multiply ? x[j] * b[j] : x[j] + b[j];
   }
 }
 
-// y[r][j] = x[r][j] · b[j] for rows × c values (a per-channel scale).
+// y = x + b for x of rows × c values and b of c (a bias add).
+EXPORT("bias_add")
+void bias_add(const float* x, const float* b, float* y, int part, int parts, int rows, int c) {
+  channel_op(x, b, y, part, parts, rows, c, 0);
+}
+
+// y = x · b for x of rows × c values and b of c (a per-channel scale).
 EXPORT("channel_scale")
 void channel_scale(const float* x, const float* b, float* y, int part, int parts, int rows,
                    int c) {
-  int from, to;
-  share(rows, part, parts, &from, &to);
-  x += from * c;
-  y += from * c;
-  for (int r = from; r < to; r++, x += c, y += c) {
-    int j = 0;
-    for (; j + 4 <= c; j += 4) STORE(y + j, wasm_f32x4_mul(LOAD(x + j), LOAD(b + j)));
-    for (; j < c; j++) y[j] = x[j] * b[j];
-  }
+  channel_op(x, b, y, part, parts, rows, c, 1);
 }
 
 // dx = dy where lo ≤ x ≤ hi, else 0: the gradient of clip(x, lo, hi) (ReLU6),

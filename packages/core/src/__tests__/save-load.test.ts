@@ -29,7 +29,7 @@ describe("TransferModel.save", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("should reload in a fresh process with plain TF.js and predict identically", async () => {
+  it("should reload in a fresh process with plain TF.js: the same weights, the same predictions", async () => {
     const model = createTransferModel({ backbone: cutBackbone(taskAModel(2), { at: "a_dense2" }), task, head: denseHead({ units: [6] }), freeze: "trainable" });
     const data = separableData(60, 3, 41);
     await model.fit(data, { epochs: 3 });
@@ -39,7 +39,11 @@ describe("TransferModel.save", () => {
     before.dispose();
     await model.save(join(dir, "a"), { metrics: { note: "test" } });
     const child = await run(process.execPath, [join(import.meta.dirname, "fixtures/predict-plain.mjs"), join(dir, "a"), JSON.stringify(inputs)]);
-    expect(JSON.parse(child.stdout)).toEqual(expected);
+    const plain = JSON.parse(child.stdout) as { predictions: number[][]; weights: number[][] };
+    // The file holds the weights exactly; plain TF.js runs the stock wasm
+    // kernels, which round a little differently from graft's (batch norm).
+    expect(plain.weights).toEqual(model.model.getWeights().map((w) => Array.from(w.dataSync())));
+    plain.predictions.flat().forEach((p, i) => expect(p).toBeCloseTo(expected.flat()[i]!, 6));
 
     const predictor = await loadPredictor(join(dir, "a"));
     expect(predictor.manifest).toMatchObject({ task, head: { layerNames: ["head_dense_1", "head_output"] }, extra: { trainExamples: 60 }, metrics: { note: "test" } });

@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
+import { replacingStock } from "./kernel-tensors.js";
+
 import { nativeKernels } from "./native/instance.js";
 
 /**
@@ -10,53 +12,48 @@ import { nativeKernels } from "./native/instance.js";
  * otherwise go to the stock kernel.
  */
 export function createBatchNormConfig(stock: tf.KernelConfig): tf.KernelConfig {
-  return {
-    kernelName: tf.FusedBatchNorm,
-    backendName: "wasm",
-    ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-    kernelFunc: (args) => {
-      const { x, mean, variance, offset, scale } = args.inputs as Partial<
-        Record<"x" | "mean" | "variance" | "offset" | "scale", tf.TensorInfo>
-      >;
-      const { varianceEpsilon } = args.attrs as unknown as tf.FusedBatchNormAttrs;
-      const native = nativeKernels(args.backend);
-      const channels = x?.shape[x.shape.length - 1] ?? 0;
-      const perChannel = (info: tf.TensorInfo | undefined, optional: boolean) =>
-        info === undefined
-          ? optional
-          : info.dtype === "float32" &&
-            (info.shape.length <= 1 || info.shape.slice(0, -1).every((n) => n === 1)) &&
-            [1, channels].includes(tf.util.sizeFromShape(info.shape));
-      if (
-        !native ||
-        !x ||
-        x.dtype !== "float32" ||
-        x.shape.length < 2 ||
-        !perChannel(mean, false) ||
-        !perChannel(variance, false) ||
-        !perChannel(offset, true) ||
-        !perChannel(scale, true)
-      )
-        return stock.kernelFunc(args);
-      const y = native.output(x.shape);
-      const stat = (info: tf.TensorInfo | undefined) =>
-        info ? [native.address(info), tf.util.sizeFromShape(info.shape)] : [0, 0];
-      const scratch = native.scratch(2 * channels * native.parts);
-      const [meanAt, meanSize] = stat(mean);
-      const [varAt, varSize] = stat(variance);
-      const [offsetAt, offsetSize] = stat(offset);
-      const [scaleAt, scaleSize] = stat(scale);
-      const size = tf.util.sizeFromShape(x.shape);
-      const statistics = [meanAt!, meanSize!, varAt!, varSize!, offsetAt!, offsetSize!];
-      const rest = [scaleAt!, scaleSize!, varianceEpsilon, native.address(y), scratch];
-      // ε is argument 9, an f32; the part index is argument 12.
-      native.parallel(
-        "batch_norm",
-        [native.address(x), ...statistics, ...rest, 0, 0, size / channels, channels],
-        12,
-        { floats: [9], items: size },
-      );
-      return y;
-    },
-  };
+  return replacingStock(stock, (args) => {
+    const { x, mean, variance, offset, scale } = args.inputs as Partial<
+      Record<"x" | "mean" | "variance" | "offset" | "scale", tf.TensorInfo>
+    >;
+    const { varianceEpsilon } = args.attrs as unknown as tf.FusedBatchNormAttrs;
+    const native = nativeKernels(args.backend);
+    const channels = x?.shape[x.shape.length - 1] ?? 0;
+    const perChannel = (info: tf.TensorInfo | undefined, optional: boolean) =>
+      info === undefined
+        ? optional
+        : info.dtype === "float32" &&
+          (info.shape.length <= 1 || info.shape.slice(0, -1).every((n) => n === 1)) &&
+          [1, channels].includes(tf.util.sizeFromShape(info.shape));
+    if (
+      !native ||
+      !x ||
+      x.dtype !== "float32" ||
+      x.shape.length < 2 ||
+      !perChannel(mean, false) ||
+      !perChannel(variance, false) ||
+      !perChannel(offset, true) ||
+      !perChannel(scale, true)
+    )
+      return stock.kernelFunc(args);
+    const y = native.output(x.shape);
+    const stat = (info: tf.TensorInfo | undefined) =>
+      info ? [native.address(info), tf.util.sizeFromShape(info.shape)] : [0, 0];
+    const scratch = native.scratch(2 * channels * native.parts);
+    const [meanAt, meanSize] = stat(mean);
+    const [varAt, varSize] = stat(variance);
+    const [offsetAt, offsetSize] = stat(offset);
+    const [scaleAt, scaleSize] = stat(scale);
+    const size = tf.util.sizeFromShape(x.shape);
+    const statistics = [meanAt!, meanSize!, varAt!, varSize!, offsetAt!, offsetSize!];
+    const rest = [scaleAt!, scaleSize!, varianceEpsilon, native.address(y), scratch];
+    // ε is argument 9, an f32; the part index is argument 12.
+    native.parallel(
+      "batch_norm",
+      [native.address(x), ...statistics, ...rest, 0, 0, size / channels, channels],
+      12,
+      { floats: [9], items: size },
+    );
+    return y;
+  });
 }

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { kernelInputs } from "./kernel-tensors.js";
+import { kernelInputs, replacingStock } from "./kernel-tensors.js";
 import { nativeKernels } from "./native/instance.js";
 
 /**
@@ -14,28 +14,23 @@ export function createChannelBroadcastConfig(
   kernelName: "Add" | "Multiply",
   stock: tf.KernelConfig,
 ): tf.KernelConfig {
-  return {
-    kernelName,
-    backendName: "wasm",
-    ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-    kernelFunc: (args) => {
-      const { a, b } = kernelInputs(args.inputs, "a", "b");
-      const native = nativeKernels(args.backend);
-      const [x, vector] = isChannelVector(b, a) ? [a, b] : isChannelVector(a, b) ? [b, a] : [];
-      if (!native || !x || !vector) return stock.kernelFunc(args);
-      const channels = vector.shape[vector.shape.length - 1]!;
-      const y = native.output(x.shape);
-      const size = tf.util.sizeFromShape(x.shape);
-      const addresses = [native.address(x), native.address(vector), native.address(y)];
-      native.parallel(
-        kernelName === "Add" ? "bias_add" : "channel_scale",
-        [...addresses, 0, 0, size / channels, channels],
-        3,
-        { items: size },
-      );
-      return y;
-    },
-  };
+  return replacingStock(stock, (args) => {
+    const { a, b } = kernelInputs(args.inputs, "a", "b");
+    const native = nativeKernels(args.backend);
+    const [x, vector] = isChannelVector(b, a) ? [a, b] : isChannelVector(a, b) ? [b, a] : [];
+    if (!native || !x || !vector) return stock.kernelFunc(args);
+    const channels = vector.shape[vector.shape.length - 1]!;
+    const y = native.output(x.shape);
+    const size = tf.util.sizeFromShape(x.shape);
+    const addresses = [native.address(x), native.address(vector), native.address(y)];
+    native.parallel(
+      kernelName === "Add" ? "bias_add" : "channel_scale",
+      [...addresses, 0, 0, size / channels, channels],
+      3,
+      { items: size },
+    );
+    return y;
+  });
 }
 
 // Whether `vector` broadcasts over `x` along its leading axes only: a

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { kernelInputs } from "./kernel-tensors.js";
+import { kernelInputs, replacingStock } from "./kernel-tensors.js";
 import { fewChannels, nativeConv2dRows, nativeConvApplies } from "./native/conv2d.js";
 import { nativeKernels } from "./native/instance.js";
 
@@ -20,48 +20,41 @@ export function createConvForwardConfig(
   kernelName: ForwardKernel,
   stock: tf.KernelConfig,
 ): tf.KernelConfig {
-  return {
-    kernelName,
-    backendName: "wasm",
-    ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-    kernelFunc: (args) => {
-      const { x, filter } = kernelInputs(args.inputs, "x", "filter");
-      const { bias, preluActivationWeights } = args.inputs as Partial<
-        Record<string, tf.TensorInfo>
-      >;
-      const attrs = args.attrs as unknown as tf.FusedConv2DAttrs;
-      const native = nativeKernels(args.backend);
-      const fusion = kernelName.startsWith("Fused");
-      if (
-        !native ||
-        (fusion && (attrs.activation !== "linear" || preluActivationWeights)) ||
-        (bias && !isChannelBias(bias, filter))
-      )
-        return stock.kernelFunc(args);
-      const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        filter.shape as [number, number, number, number],
-        attrs.strides,
-        attrs.dilations ?? 1,
-        attrs.pad,
-        attrs.dimRoundingMode,
-        false,
-        tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? "NHWC"),
-      );
-      if (!nativeConvApplies(info, x, filter) || !fewChannels(info)) return stock.kernelFunc(args);
-      const y = nativeConv2dRows(native, x, filter, info);
-      if (bias) {
-        const [at, size, channels] = [
-          native.address(y),
-          tf.util.sizeFromShape(y.shape),
-          info.outChannels,
-        ];
-        const args = [at, native.address(bias), at, 0, 0, size / channels, channels];
-        native.parallel("bias_add", args, 3, { items: size });
-      }
-      return y;
-    },
-  };
+  return replacingStock(stock, (args) => {
+    const { x, filter } = kernelInputs(args.inputs, "x", "filter");
+    const { bias, preluActivationWeights } = args.inputs as Partial<Record<string, tf.TensorInfo>>;
+    const attrs = args.attrs as unknown as tf.FusedConv2DAttrs;
+    const native = nativeKernels(args.backend);
+    const fusion = kernelName.startsWith("Fused");
+    if (
+      !native ||
+      (fusion && (attrs.activation !== "linear" || preluActivationWeights)) ||
+      (bias && !isChannelBias(bias, filter))
+    )
+      return stock.kernelFunc(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      attrs.dilations ?? 1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      tf.backend_util.convertConv2DDataFormat(attrs.dataFormat ?? "NHWC"),
+    );
+    if (!nativeConvApplies(info, x, filter) || !fewChannels(info)) return stock.kernelFunc(args);
+    const y = nativeConv2dRows(native, x, filter, info);
+    if (bias) {
+      const [at, size, channels] = [
+        native.address(y),
+        tf.util.sizeFromShape(y.shape),
+        info.outChannels,
+      ];
+      const args = [at, native.address(bias), at, 0, 0, size / channels, channels];
+      native.parallel("bias_add", args, 3, { items: size });
+    }
+    return y;
+  });
 }
 
 // A float32 vector of one value per output channel.

@@ -64,3 +64,17 @@ export function kernelInputs<K extends string>(
   }
   return out;
 }
+
+/**
+ * A wasm kernel config that replaces `stock` with `kernelFunc`, keeping the
+ * stock kernel's setup (which binds its wasm function, for the cases
+ * `kernelFunc` hands back to it).
+ */
+export function replacingStock(stock: tf.KernelConfig, kernelFunc: tf.KernelFunc): tf.KernelConfig {
+  return {
+    kernelName: stock.kernelName,
+    backendName: "wasm",
+    ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
+    kernelFunc,
+  };
+}

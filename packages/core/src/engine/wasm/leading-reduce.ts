@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { asTensor, kernelInputs } from "./kernel-tensors.js";
+import { asTensor, kernelInputs, replacingStock } from "./kernel-tensors.js";
 import { nativeKernels } from "./native/instance.js";
 
 /**
@@ -18,49 +18,37 @@ export function createLeadingReduceConfig(
   kernelName: "Sum" | "Mean",
   stock: tf.KernelConfig,
 ): tf.KernelConfig {
-  return {
-    kernelName,
-    backendName: "wasm",
-    // Binds the stock kernel's wasm function when the backend initialises.
-    ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-    kernelFunc: (args) => {
-      const { x } = kernelInputs(args.inputs, "x");
-      const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
-      const rank = x.shape.length;
-      const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
-      const first = axes[0] ?? 0;
-      const last = axes[axes.length - 1] ?? rank - 1;
-      const run = axes.length > 0 && last - first === axes.length - 1 && last < rank - 1;
-      const size = (from: number, to: number) => tf.util.sizeFromShape(x.shape.slice(from, to));
-      const [before, reduced, inner] = [
-        size(0, first),
-        size(first, last + 1),
-        size(last + 1, rank),
-      ];
-      if (x.dtype !== "float32" || !run || reduced === 1) return stock.kernelFunc(args);
-      const outShape = x.shape.flatMap((n, i) =>
-        i < first || i > last ? [n] : keepDims ? [1] : [],
+  return replacingStock(stock, (args) => {
+    const { x } = kernelInputs(args.inputs, "x");
+    const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+    const first = axes[0] ?? 0;
+    const last = axes[axes.length - 1] ?? rank - 1;
+    const run = axes.length > 0 && last - first === axes.length - 1 && last < rank - 1;
+    const size = (from: number, to: number) => tf.util.sizeFromShape(x.shape.slice(from, to));
+    const [before, reduced, inner] = [size(0, first), size(first, last + 1), size(last + 1, rank)];
+    if (x.dtype !== "float32" || !run || reduced === 1) return stock.kernelFunc(args);
+    const outShape = x.shape.flatMap((n, i) => (i < first || i > last ? [n] : keepDims ? [1] : []));
+    const native = nativeKernels(args.backend);
+    if (native) {
+      const out = native.output(outShape);
+      const scale = kernelName === "Mean" ? 1 / reduced : 1;
+      native.exports.sum_rows(
+        native.address(x),
+        native.address(out),
+        before,
+        reduced,
+        inner,
+        scale,
       );
-      const native = nativeKernels(args.backend);
-      if (native) {
-        const out = native.output(outShape);
-        const scale = kernelName === "Mean" ? 1 / reduced : 1;
-        native.exports.sum_rows(
-          native.address(x),
-          native.address(out),
-          before,
-          reduced,
-          inner,
-          scale,
-        );
-        return out;
-      }
-      if (before !== 1) return stock.kernelFunc(args);
-      return tf.tidy(() => {
-        const column = asTensor(x).reshape([1, reduced, 1, inner]) as tf.Tensor4D;
-        const mean = tf.avgPool(column, [reduced, 1], 1, "valid");
-        return (kernelName === "Mean" ? mean : tf.mul(mean, reduced)).reshape(outShape);
-      });
-    },
-  };
+      return out;
+    }
+    if (before !== 1) return stock.kernelFunc(args);
+    return tf.tidy(() => {
+      const column = asTensor(x).reshape([1, reduced, 1, inner]) as tf.Tensor4D;
+      const mean = tf.avgPool(column, [reduced, 1], 1, "valid");
+      return (kernelName === "Mean" ? mean : tf.mul(mean, reduced)).reshape(outShape);
+    });
+  });
 }
