@@ -5,7 +5,7 @@ export interface DeclaredSize {
 }
 
 /**
- * Reads the pixel size from a PNG, JPEG, BMP or GIF header without decoding
+ * Reads the pixel size from a PNG, JPEG, BMP, GIF or TIFF header without decoding
  * anything, or `undefined` for other formats and headers too short to say.
  * Decoders allocate width × height × 4 bytes up front, so a damaged or hostile
  * header must be checked before they run.
@@ -21,7 +21,30 @@ export function declaredSize(bytes: Uint8Array): DeclaredSize | undefined {
   if (bytes.length >= 10 && ascii(0, 4) === "GIF8")
     return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
   if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) return jpegSize(bytes, view);
+  if (bytes.length >= 8 && (ascii(0, 4) === "II*\0" || ascii(0, 4) === "MM\0*"))
+    return tiffSize(view, ascii(0, 2) === "II");
   return undefined;
+}
+
+// Reads ImageWidth (tag 256) and ImageLength (tag 257) from the first image
+// file directory: 12-byte entries of tag, type (3 SHORT, 4 LONG), count, value.
+function tiffSize(view: DataView, little: boolean): DeclaredSize | undefined {
+  const ifd = view.getUint32(4, little);
+  if (ifd + 2 > view.byteLength) return undefined;
+  const entries = view.getUint16(ifd, little);
+  let width: number | undefined;
+  let height: number | undefined;
+  for (let i = 0; i < entries; i++) {
+    const at = ifd + 2 + 12 * i;
+    if (at + 12 > view.byteLength) break;
+    const tag = view.getUint16(at, little);
+    if (tag !== 256 && tag !== 257) continue;
+    const type = view.getUint16(at + 2, little);
+    const value = type === 3 ? view.getUint16(at + 8, little) : view.getUint32(at + 8, little);
+    if (tag === 256) width = value;
+    else height = value;
+  }
+  return width === undefined || height === undefined ? undefined : { width, height };
 }
 
 // Walks the JPEG segments up to the first start-of-frame marker (SOF0–SOF15 but DHT, JPG, DAC).

@@ -17,6 +17,23 @@ function claim(bytes: Buffer, mime: Mime, width: number, height: number): Buffer
   } else if (mime === "image/bmp") {
     out.writeInt32LE(width, 18);
     out.writeInt32LE(height, 22);
+  } else if (mime === "image/tiff") {
+    // Rewrite the ImageWidth (256) and ImageLength (257) entries of the first directory.
+    const little = out.toString("latin1", 0, 2) === "II";
+    const u16 = (at: number) => (little ? out.readUInt16LE(at) : out.readUInt16BE(at));
+    const ifd = little ? out.readUInt32LE(4) : out.readUInt32BE(4);
+    for (let i = 0, at = ifd + 2; i < u16(ifd); i++, at += 12) {
+      const tag = u16(at);
+      if (tag !== 256 && tag !== 257) continue;
+      const value = tag === 256 ? width : height;
+      if (little) {
+        out.writeUInt16LE(4, at + 2);
+        out.writeUInt32LE(value, at + 8);
+      } else {
+        out.writeUInt16BE(4, at + 2);
+        out.writeUInt32BE(value, at + 8);
+      }
+    }
   } else if (mime === "image/gif") {
     out.writeUInt16LE(width, 6);
     out.writeUInt16LE(height, 8);
@@ -29,7 +46,7 @@ function claim(bytes: Buffer, mime: Mime, width: number, height: number): Buffer
 }
 
 describe("declaredSize", () => {
-  it.each<Mime>(["image/png", "image/jpeg", "image/bmp", "image/gif"])(
+  it.each<Mime>(["image/png", "image/jpeg", "image/bmp", "image/gif", "image/tiff"])(
     "should read the size from a %s header",
     async (mime) => {
       expect(declaredSize(await encode(image, mime))).toEqual({ width: 8, height: 6 });
@@ -38,7 +55,7 @@ describe("declaredSize", () => {
 
   it("should know nothing about other bytes", async () => {
     expect(declaredSize(Buffer.from("hello"))).toBeUndefined();
-    expect(declaredSize(await encode(image, "image/tiff"))).toBeUndefined();
+    expect(declaredSize(Buffer.from("II*\0\xff\xff\xff\x00", "latin1"))).toBeUndefined();
   });
 });
 
@@ -48,6 +65,7 @@ describe("decodeImage on huge declared sizes", () => {
     ["image/jpeg", 60_000],
     ["image/bmp", 30_000],
     ["image/gif", 65_535],
+    ["image/tiff", 50_000],
   ])("should refuse a %s declaring %i² pixels before allocating", async (mime, side) => {
     const bytes = claim(await encode(image, mime), mime, side, side);
     const rss = process.memoryUsage().rss;
