@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import { registerWasmTrainingKernels } from "../src/engine/wasm/register.js";
 import { useThreadedWasmBackend } from "../src/engine/wasm/threads.js";
-import { makeBatch, makeStep } from "./measure.js";
+import { makeBatch, makeStep, median } from "./measure.js";
 import { mobileNetV2, smallCnn } from "./networks.js";
 
 const variants = process.argv.slice(2).map((arg) => {
@@ -48,9 +48,4 @@ function run(v: (typeof variants)[number], record: boolean): void {
   if (!record) return;
   v.wall.push(performance.now() - start);
   v.cpu.push((used.user + used.system) / 1000);
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
 }

@@ -54,7 +54,8 @@ export function medianMs(times: number, run: () => void): Timing {
   return { wall: median(wall), cpu: median(cpu) };
 }
 
-function median(samples: number[]): number {
+/** The median of `samples` (sorts them). */
+export function median(samples: number[]): number {
   samples.sort((a, b) => a - b);
   const mid = samples.length >> 1;
   return samples.length % 2 ? samples[mid]! : (samples[mid - 1]! + samples[mid]!) / 2;

@@ -32,6 +32,14 @@ static inline void share(int count, int part, int parts, int* from, int* to) {
   *to = (int)((long long)count * (part + 1) / parts);
 }
 
+// The same for `count` values split in groups of 4, so that every part but
+// the last runs whole SIMD vectors.
+static inline void share_values(int count, int part, int parts, int* from, int* to) {
+  share((count + 3) / 4, part, parts, from, to);
+  *from *= 4;
+  *to = min_int(*to * 4, count);
+}
+
 static inline void fill_zero(float* dst, int n) {
   int i = 0;
   for (; i + 4 <= n; i += 4) STORE(dst + i, ZERO4);

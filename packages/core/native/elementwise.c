@@ -42,32 +42,28 @@ EXPORT("clip_grad")
 void clip_grad(const float* dy, const float* x, float* dx, int part, int parts, int n, float lo,
                float hi) {
   f32x4 low = wasm_f32x4_splat(lo), high = wasm_f32x4_splat(hi);
-  int from, to;
-  share((n + 3) / 4, part, parts, &from, &to);  // in groups of 4 values
-  int i = from * 4;
-  n = min_int(to * 4, n);
-  for (; i + 4 <= n; i += 4) {
+  int i, end;
+  share_values(n, part, parts, &i, &end);
+  for (; i + 4 <= end; i += 4) {
     f32x4 v = LOAD(x + i);
     v128_t inside = wasm_v128_and(wasm_f32x4_ge(v, low), wasm_f32x4_le(v, high));
     STORE(dx + i, wasm_v128_and(LOAD(dy + i), inside));
   }
-  for (; i < n; i++) dx[i] = x[i] >= lo && x[i] <= hi ? dy[i] : 0.f;
+  for (; i < end; i++) dx[i] = x[i] >= lo && x[i] <= hi ? dy[i] : 0.f;
 }
 
 // dx = dy where x > 0, else 0: ReLU's gradient. Where x is NaN, dx is NaN,
 // as in tfjs's own dy · step(x).
 EXPORT("relu_grad")
 void relu_grad(const float* dy, const float* x, float* dx, int part, int parts, int n) {
-  int from, to;
-  share((n + 3) / 4, part, parts, &from, &to);  // in groups of 4 values
-  int i = from * 4;
-  n = min_int(to * 4, n);
-  for (; i + 4 <= n; i += 4) {
+  int i, end;
+  share_values(n, part, parts, &i, &end);
+  for (; i + 4 <= end; i += 4) {
     f32x4 v = LOAD(x + i);
     v128_t positive = wasm_f32x4_gt(v, ZERO4), nan = wasm_f32x4_ne(v, v);
     STORE(dx + i, wasm_v128_or(wasm_v128_and(LOAD(dy + i), positive), nan));
   }
-  for (; i < n; i++) dx[i] = x[i] > 0.f ? dy[i] : x[i] != x[i] ? x[i] : 0.f;
+  for (; i < end; i++) dx[i] = x[i] > 0.f ? dy[i] : x[i] != x[i] ? x[i] : 0.f;
 }
 
 // out[b][j] = scale · Σ_r x[b][r][j] for x of batches × rows × c values (a

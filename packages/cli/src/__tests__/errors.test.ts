@@ -76,37 +76,7 @@ describe("graft errors and exit codes", () => {
     const out = join(dir, "model");
     const controller = new AbortController();
     let epochs = 0;
-    const io = await runCli(
-      [
-        "pretrain",
-        data,
-        "--input-size",
-        "16",
-        "--width",
-        "4",
-        "--blocks",
-        "1",
-        "--epochs",
-        "6",
-        "--batch-size",
-        "2",
-        "--out",
-        out,
-      ],
-      {
-        signal: controller.signal,
-        onStderr: (text) => {
-          if (/epoch \d\/6/.test(text) && ++epochs === 2) controller.abort();
-        },
-      },
-    );
-    expect(io.code).toBe(130);
-    expect(io.stderr).toMatch(
-      /stopped by Ctrl-C after 2 epochs; the last checkpoint is kept in .*model\.checkpoint/,
-    );
-    expect(existsSync(`${out}.checkpoint`)).toBe(true);
-    expect(existsSync(out)).toBe(false);
-    const resumed = await runCli([
+    const pretrain = [
       "pretrain",
       data,
       "--input-size",
@@ -121,8 +91,20 @@ describe("graft errors and exit codes", () => {
       "2",
       "--out",
       out,
-      "--resume",
-    ]);
+    ];
+    const io = await runCli(pretrain, {
+      signal: controller.signal,
+      onStderr: (text) => {
+        if (/epoch \d\/6/.test(text) && ++epochs === 2) controller.abort();
+      },
+    });
+    expect(io.code).toBe(130);
+    expect(io.stderr).toMatch(
+      /stopped by Ctrl-C after 2 epochs; the last checkpoint is kept in .*model\.checkpoint/,
+    );
+    expect(existsSync(`${out}.checkpoint`)).toBe(true);
+    expect(existsSync(out)).toBe(false);
+    const resumed = await runCli([...pretrain, "--resume"]);
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).not.toMatch(/epoch 2\/6/);
     expect(resumed.stderr).toMatch(/epoch 3\/6/);

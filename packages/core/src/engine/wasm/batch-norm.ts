@@ -40,17 +40,22 @@ export function createBatchNormConfig(stock: tf.KernelConfig): tf.KernelConfig {
     const stat = (info: tf.TensorInfo | undefined) =>
       info ? [native.address(info), tf.util.sizeFromShape(info.shape)] : [0, 0];
     const scratch = native.scratch(2 * channels * native.parts);
-    const [meanAt, meanSize] = stat(mean);
-    const [varAt, varSize] = stat(variance);
-    const [offsetAt, offsetSize] = stat(offset);
-    const [scaleAt, scaleSize] = stat(scale);
     const size = tf.util.sizeFromShape(x.shape);
-    const statistics = [meanAt!, meanSize!, varAt!, varSize!, offsetAt!, offsetSize!];
-    const rest = [scaleAt!, scaleSize!, varianceEpsilon, native.address(y), scratch];
-    // ε is argument 9, an f32; the part index is argument 12.
+    // Each statistic as (address, size); ε is then argument 9 (an f32), the part index 12.
+    const statistics = [mean, variance, offset, scale].flatMap(stat);
+    const addresses = [native.address(y), scratch];
     native.parallel(
       "batch_norm",
-      [native.address(x), ...statistics, ...rest, 0, 0, size / channels, channels],
+      [
+        native.address(x),
+        ...statistics,
+        varianceEpsilon,
+        ...addresses,
+        0,
+        0,
+        size / channels,
+        channels,
+      ],
       12,
       { floats: [9], items: size },
     );

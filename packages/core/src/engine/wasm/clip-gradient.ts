@@ -1,29 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { kernelInputs } from "./kernel-tensors.js";
+import { maskGradientKernel } from "./mask-gradient.js";
 import { nativeKernels } from "./native/instance.js";
 
 /** The wasm kernel behind graft's ClipByValue gradient: dx = dy where min ≤ x ≤ max, else 0. */
 export const CLIP_GRAD = "GraftClipGrad";
 
-export const clipGradConfig: tf.KernelConfig = {
-  kernelName: CLIP_GRAD,
-  backendName: "wasm",
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { dy, x } = kernelInputs(inputs, "dy", "x");
-    const { clipValueMin, clipValueMax } = attrs as unknown as tf.ClipByValueAttrs;
-    const native = nativeKernels(backend);
-    if (!native) throw new Error(`${CLIP_GRAD} needs graft's native kernels`);
-    const dx = native.output(x.shape);
-    const size = tf.util.sizeFromShape(x.shape);
-    const addresses = [dy, x, dx].map((info) => native.address(info));
-    native.parallel("clip_grad", [...addresses, 0, 0, size, clipValueMin, clipValueMax], 3, {
-      floats: [6, 7],
-      items: size,
-    });
-    return dx;
-  },
-};
+export const clipGradConfig = maskGradientKernel(CLIP_GRAD, "clip_grad", (attrs) => {
+  const { clipValueMin, clipValueMax } = attrs as unknown as tf.ClipByValueAttrs;
+  return [clipValueMin, clipValueMax];
+});
 
 /**
  * A cheaper gradient for `ClipByValue` (ReLU6 layers, `tf.layers.reLU({ maxValue })`)

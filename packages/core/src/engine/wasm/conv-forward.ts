@@ -45,13 +45,10 @@ export function createConvForwardConfig(
     if (!nativeConvApplies(info, x, filter) || !fewChannels(info)) return stock.kernelFunc(args);
     const y = nativeConv2dRows(native, x, filter, info);
     if (bias) {
-      const [at, size, channels] = [
-        native.address(y),
-        tf.util.sizeFromShape(y.shape),
-        info.outChannels,
-      ];
-      const args = [at, native.address(bias), at, 0, 0, size / channels, channels];
-      native.parallel("bias_add", args, 3, { items: size });
+      const at = native.address(y);
+      const [size, channels] = [tf.util.sizeFromShape(y.shape), info.outChannels];
+      const call = [at, native.address(bias), at, 0, 0, size / channels, channels];
+      native.parallel("bias_add", call, 3, { items: size });
     }
     return y;
   });

@@ -1,25 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { kernelInputs } from "./kernel-tensors.js";
+import { maskGradientKernel } from "./mask-gradient.js";
 import { nativeKernels } from "./native/instance.js";
 
 /** The wasm kernel behind graft's ReLU gradient: dx = dy where x > 0, else 0. */
 export const RELU_GRAD = "GraftReluGrad";
 
-export const reluGradConfig: tf.KernelConfig = {
-  kernelName: RELU_GRAD,
-  backendName: "wasm",
-  kernelFunc: ({ inputs, backend }) => {
-    const { dy, x } = kernelInputs(inputs, "dy", "x");
-    const native = nativeKernels(backend);
-    if (!native) throw new Error(`${RELU_GRAD} needs graft's native kernels`);
-    const dx = native.output(x.shape);
-    const size = tf.util.sizeFromShape(x.shape);
-    const addresses = [dy, x, dx].map((info) => native.address(info));
-    native.parallel("relu_grad", [...addresses, 0, 0, size], 3, { items: size });
-    return dx;
-  },
-};
+export const reluGradConfig = maskGradientKernel(RELU_GRAD, "relu_grad");
 
 /**
  * ReLU's gradient in one native pass while the wasm backend runs with graft's

@@ -4,53 +4,34 @@ import { wasmThreadsConfigured } from "../threads.js";
 import { NATIVE_SHARED_WASM_BASE64, NATIVE_WASM_BASE64 } from "./binary.js";
 import { startKernelPool, type KernelPool } from "./pool.js";
 
+/**
+ * Kernels run through {@link NativeKernels.parallel}: tensor and scratch
+ * addresses, then the part and part count, then sizes (see native/*.c).
+ */
+type SplitKernel =
+  | "conv2d_rows"
+  | "conv2d_filter_grad_rows"
+  | "conv2d_filter_grad"
+  | "conv2d_input_grad"
+  | "depthwise_filter_grad"
+  | "depthwise_input_grad"
+  | "bias_add"
+  | "channel_scale"
+  | "relu_grad"
+  | "clip_grad"
+  | "batch_norm";
+
+/** Functions called directly: scratch sizes, reductions of partial sums, row sums. */
+type DirectFunction =
+  | "conv2d_filter_grad_scratch"
+  | "conv2d_filter_grad_reduce"
+  | "conv2d_input_grad_scratch"
+  | "depthwise_filter_grad_scratch"
+  | "depthwise_filter_grad_reduce"
+  | "sum_rows";
+
 /** The functions native/*.c exports (addresses are byte offsets into the heap; sizes count floats). */
-export interface NativeExports {
-  conv2d_rows(x: number, w: number, y: number, ...rest: number[]): void;
-  conv2d_filter_grad_rows(
-    x: number,
-    dy: number,
-    dw: number,
-    scratch: number,
-    ...rest: number[]
-  ): void;
-  conv2d_filter_grad_scratch(kh: number, kw: number, c: number, o: number): number;
-  conv2d_filter_grad(x: number, dy: number, dw: number, scratch: number, ...rest: number[]): void;
-  conv2d_filter_grad_reduce(
-    dw: number,
-    scratch: number,
-    parts: number,
-    kh: number,
-    kw: number,
-    c: number,
-    o: number,
-  ): void;
-  conv2d_input_grad_scratch(kh: number, kw: number, c: number, o: number): number;
-  conv2d_input_grad(dy: number, w: number, dx: number, scratch: number, ...rest: number[]): void;
-  depthwise_filter_grad_scratch(kh: number, kw: number, c: number): number;
-  depthwise_filter_grad(
-    x: number,
-    dy: number,
-    dw: number,
-    scratch: number,
-    ...rest: number[]
-  ): void;
-  depthwise_filter_grad_reduce(
-    dw: number,
-    scratch: number,
-    parts: number,
-    kh: number,
-    kw: number,
-    c: number,
-  ): void;
-  depthwise_input_grad(dy: number, w: number, dx: number, ...rest: number[]): void;
-  bias_add(x: number, b: number, y: number, ...rest: number[]): void;
-  channel_scale(x: number, b: number, y: number, ...rest: number[]): void;
-  clip_grad(dy: number, x: number, dx: number, ...rest: number[]): void;
-  batch_norm(x: number, ...rest: number[]): void;
-  relu_grad(dy: number, x: number, dx: number, ...rest: number[]): void;
-  sum_rows(x: number, out: number, batches: number, rows: number, c: number, scale: number): void;
-}
+export type NativeExports = Record<SplitKernel | DirectFunction, (...args: number[]) => number>;
 
 /** graft's native kernels, bound to one wasm backend's memory. */
 export interface NativeKernels {
@@ -64,7 +45,7 @@ export interface NativeKernels {
    * {@link SPLIT_MIN_ITEMS} (small element-wise work) it runs as one part.
    */
   parallel(
-    name: keyof NativeExports,
+    name: SplitKernel,
     args: number[],
     partAt: number,
     options?: { floats?: number[]; items?: number },
@@ -138,19 +119,14 @@ function instantiate(backend: WasmBackendLike): NativeKernels | undefined {
     parts: threads,
     parallel(name, args, partAt, { floats, items } = {}) {
       if (threads > 1 && (items === undefined || items >= SPLIT_MIN_ITEMS)) {
-        pool ??= startKernelPool(
-          module,
-          memory,
-          exports as unknown as Record<string, unknown>,
-          threads,
-        );
+        pool ??= startKernelPool(module, memory, exports, threads);
         args[partAt + 1] = threads;
         pool.run(name, args, partAt, floats);
         return;
       }
       args[partAt] = 0;
       args[partAt + 1] = 1;
-      (exports[name] as (...values: number[]) => unknown)(...args);
+      exports[name](...args);
     },
     address(info) {
       const data = backend.dataIdMap.get(info.dataId);
