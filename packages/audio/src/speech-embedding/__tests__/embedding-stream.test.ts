@@ -24,8 +24,8 @@ function sumExtractor(mel: MelFrontEnd): EmbeddingExtractor & { calls: number[] 
         for (let f = 0; f < 76; f++) {
           for (let b = 0; b < 32; b++) {
             const v = values[(w * 8 + f) * 32 + b]!;
-            out[w * 2] += v * (f + 1);
-            out[w * 2 + 1] += v * (b + 1);
+            out[w * 2] = out[w * 2]! + v * (f + 1);
+            out[w * 2 + 1] = out[w * 2 + 1]! + v * (b + 1);
           }
         }
       }
