@@ -45,8 +45,8 @@ describe("fine-tuning the pre-trained MobileNetV2", () => {
     const trainable = model.freeze({ top: 40 });
     const firstTrainable = backbone.model.getLayer(trainable[0] ?? "");
     const frozenLayer = backbone.model.getLayer("block_1_expand");
-    const frozenBefore = frozenLayer.getWeights().map((w) => w.dataSync().slice());
-    const topBefore = firstTrainable.getWeights().map((w) => w.dataSync().slice());
+    const frozenBefore = frozenLayer.getWeights().map((w) => Float32Array.from(w.dataSync()));
+    const topBefore = firstTrainable.getWeights().map((w) => Float32Array.from(w.dataSync()));
     const x = fourImages(224);
     const labels = [0, 1, 0, 1];
     const data = tensorDataset(x, labels);
