@@ -58,6 +58,12 @@ export type { SaveOptions } from "./transfer/save-transfer.js";
 
 export type { EpochRecord, TrainingHistory } from "./train/fit.js";
 export type { FitOptions, ProgressEvent, TrainingPhase } from "./train/options.js";
+export {
+  activationBytesPerExample,
+  chooseMicroBatch,
+  trainingMemoryBudget,
+} from "./train/memory-budget.js";
+export type { MemoryBudget, MicroBatchRequest } from "./train/memory-budget.js";
 export { FeatureCache, featureCacheKey } from "./cache/feature-cache.js";
 
 export { collectBatches, subsetDataset, tensorDataset } from "./data/tensor-dataset.js";
