@@ -128,7 +128,7 @@ for (const net of networks) {
 for (const net of networks) {
   const { wasm: w, cpu, pytorch } = results.get(net.name)!;
   console.log(
-    `bench ${net.name} train-step: wasm ${ms(w)} ms, cpu ${cpu === undefined ? "skipped" : ms(cpu)} ms, ` +
+    `bench ${net.name} train-step: wasm ${ms(w)} ms, cpu ${cpu === undefined ? "skipped" : `${ms(cpu)} ms`}, ` +
       `pytorch ${pytorch === undefined ? "n/a" : ms(pytorch)} ms, ` +
       `speedup-vs-cpu ${cpu === undefined ? "n/a" : (cpu / w).toFixed(1)}, ` +
       `ratio-vs-pytorch ${pytorch === undefined ? "n/a" : (w / pytorch).toFixed(2)}, ` +
