@@ -2,7 +2,7 @@
 // graft's wasm engine (1 thread, and 2 threads on the threaded build where
 // there are 2 cores), on the tfjs cpu backend and in PyTorch, taking turns in
 // one run. Run with `pnpm --filter @graft/core bench`. Not a test: it prints
-// numbers, and ends with one summary line per network.
+// numbers, and ends with one summary line per network (naming the Node version).
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -128,10 +128,11 @@ for (const net of networks) {
 for (const net of networks) {
   const { wasm: w, cpu, pytorch } = results.get(net.name)!;
   console.log(
-    `bench ${net.name} train-step: wasm ${ms(w)} ms, cpu ${cpu === undefined ? "skipped" : ms(cpu)} ms, ` +
+    `bench ${net.name} train-step: wasm ${ms(w)} ms, cpu ${cpu === undefined ? "skipped" : `${ms(cpu)} ms`}, ` +
       `pytorch ${pytorch === undefined ? "n/a" : ms(pytorch)} ms, ` +
       `speedup-vs-cpu ${cpu === undefined ? "n/a" : (cpu / w).toFixed(1)}, ` +
-      `ratio-vs-pytorch ${pytorch === undefined ? "n/a" : (w / pytorch).toFixed(2)}`,
+      `ratio-vs-pytorch ${pytorch === undefined ? "n/a" : (w / pytorch).toFixed(2)}, ` +
+      `node ${process.version}`,
   );
 }
 

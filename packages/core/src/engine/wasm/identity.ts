@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
-import { kernelInputs } from "./kernel-tensors.js";
+import { kernelInputs, replacingStock } from "./kernel-tensors.js";
 
 /**
  * `Identity` for wasm that shares its input's data (one more reference)
@@ -18,3 +18,19 @@ export const identityConfig: tf.KernelConfig = {
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   },
 };
+
+/**
+ * `Cast` for wasm that shares its input's data when the dtype does not
+ * change (the stock kernel copies; `tf.moments`, hence every batch-norm layer
+ * in training, casts float32 activations to float32), and runs the stock
+ * kernel otherwise.
+ */
+export function createCastConfig(stock: tf.KernelConfig): tf.KernelConfig {
+  return replacingStock(stock, (args) => {
+    const { x } = kernelInputs(args.inputs, "x");
+    const { dtype } = args.attrs as unknown as tf.CastAttrs;
+    if (x.dtype !== dtype) return stock.kernelFunc(args);
+    (args.backend as tf.KernelBackend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  });
+}

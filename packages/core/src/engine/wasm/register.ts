@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 
 import { createBatchNormConfig } from "./batch-norm.js";
+import { batchNormGradConfig, createBatchNormGradient } from "./batch-norm-gradient.js";
 import { createChannelBroadcastConfig } from "./channel-broadcast.js";
 import { clipGradConfig, createClipByValueGradient } from "./clip-gradient.js";
 import { createCpuFallbackConfig } from "./cpu-fallback.js";
@@ -11,8 +12,9 @@ import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2dBackpropInputConfig } from "./conv2d-backprop-input.js";
 import { depthwiseBackpropFilterConfig } from "./depthwise-backprop-filter.js";
 import { depthwiseBackpropInputConfig } from "./depthwise-backprop-input.js";
-import { identityConfig } from "./identity.js";
+import { createCastConfig, identityConfig } from "./identity.js";
 import { createLeadingReduceConfig } from "./leading-reduce.js";
+import { createMeanGradient, meanGradConfig } from "./mean-gradient.js";
 import { createReluGradient, reluGradConfig } from "./relu-gradient.js";
 import { createTileConfig } from "./tile.js";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum.js";
@@ -27,6 +29,8 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   identityConfig,
   reluGradConfig,
   clipGradConfig,
+  batchNormGradConfig,
+  meanGradConfig,
   createCpuFallbackConfig(tf.Conv3DBackpropFilterV2),
   createCpuFallbackConfig(tf.Conv3DBackpropInputV2),
 ];
@@ -67,11 +71,14 @@ export function registerWasmTrainingKernels(): void {
 const GRADIENTS: readonly (readonly [string, (stock: tf.GradConfig) => tf.GradConfig])[] = [
   [tf.ClipByValue, createClipByValueGradient],
   [tf.Relu, createReluGradient],
+  [tf.FusedBatchNorm, createBatchNormGradient],
+  [tf.Mean, createMeanGradient],
 ];
 
 // Stock kernels graft speeds up for some inputs and falls back to otherwise.
 const WRAPPED: readonly (readonly [string, (stock: tf.KernelConfig) => tf.KernelConfig])[] = [
   [tf.Tile, createTileConfig],
+  [tf.Cast, createCastConfig],
   [tf.Add, (stock) => createChannelBroadcastConfig("Add", stock)],
   [tf.Multiply, (stock) => createChannelBroadcastConfig("Multiply", stock)],
   [tf.FusedBatchNorm, createBatchNormConfig],

@@ -19,7 +19,9 @@ type SplitKernel =
   | "channel_scale"
   | "relu_grad"
   | "clip_grad"
-  | "batch_norm";
+  | "batch_norm"
+  | "batch_norm_grad_sums"
+  | "broadcast_rows";
 
 /** Functions called directly: scratch sizes, reductions of partial sums, row sums. */
 type DirectFunction =
@@ -28,7 +30,8 @@ type DirectFunction =
   | "conv2d_input_grad_scratch"
   | "depthwise_filter_grad_scratch"
   | "depthwise_filter_grad_reduce"
-  | "sum_rows";
+  | "sum_rows"
+  | "batch_norm_grad_finish";
 
 /** The functions native/*.c exports (addresses are byte offsets into the heap; sizes count floats). */
 export type NativeExports = Record<SplitKernel | DirectFunction, (...args: number[]) => number>;
