@@ -14,7 +14,7 @@ import { imageDataset } from "../data/image-dataset.js";
 import { readImageFolder } from "../data/read-image-folder.js";
 import { readImageManifest } from "../data/read-image-manifest.js";
 import { IMAGE_EXTENSIONS } from "../image/decode-image.js";
-import { imagePreprocessor, restoreImagePreprocessor } from "../image/image-preprocessor.js";
+import { restoreImagePreprocessor } from "../image/image-preprocessor.js";
 import type { ImagePreprocessor } from "../image/image-preprocessor.js";
 import { vision } from "../plugin.js";
 import { gradCamGallery } from "./grad-cam-gallery.js";
