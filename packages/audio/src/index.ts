@@ -62,3 +62,6 @@ export { calibrateThreshold } from "./metrics/calibrate-threshold.js";
 export type { Calibration, CalibrateThresholdOptions } from "./metrics/calibrate-threshold.js";
 export { evaluateWakeWord } from "./metrics/evaluate-wake-word.js";
 export type { EvaluateWakeWordOptions, WakeWordEvaluation } from "./metrics/evaluate-wake-word.js";
+export { graftPlugin } from "./contract/graft-plugin.js";
+export { DEFAULT_DETECTION, detectionMetrics, detectionsAt, scoreRecordings } from "./contract/recordings.js";
+export type { ScoredRecordings } from "./contract/recordings.js";

@@ -1,4 +1,4 @@
-import { parseFreezePolicy, type FreezePolicy, type HeadFactory } from "@graft/core";
+import { parseFreezePolicy, type DetectionSettings, type FreezePolicy, type HeadFactory } from "@graft/core";
 import { denseHead, outputHead } from "@graft/core";
 import { InvalidArgumentError } from "commander";
 
@@ -127,7 +127,7 @@ export function headFactory(
     throw new UsageError(
       `the ${plugin.plugin.name} plugin has no "${spec.name}" head.`,
       "use --head output, --head dense:64,dense:32" +
-        (plugin.kind === "audio" ? " or --head wake-word:64:32" : ""),
+        (plugin.headHint ? ` or ${plugin.headHint}` : ""),
     );
   return head;
 }
@@ -143,5 +143,17 @@ export function choice<T extends string>(choices: readonly T[]): (value: string)
   return (value) => {
     if ((choices as readonly string[]).includes(value)) return value as T;
     throw new InvalidArgumentError(`expected one of ${choices.join(", ")}, got "${value}".`);
+  };
+}
+
+/** Detection settings from `--hop`, `--smoothing` and `--refractory`, each falling back to the plugin's default. */
+export function detectionSettings(
+  flags: { hop?: number; smoothing?: number; refractory?: number },
+  defaults: DetectionSettings,
+): DetectionSettings {
+  return {
+    hopSeconds: flags.hop ?? defaults.hopSeconds,
+    smoothing: flags.smoothing ?? defaults.smoothing,
+    refractorySeconds: flags.refractory ?? defaults.refractorySeconds,
   };
 }

@@ -17,11 +17,8 @@ import {
 import type * as tf from "@tensorflow/tfjs";
 
 import { UsageError } from "./errors.js";
-import { loadPlugin, parsePluginName, pluginForManifest } from "./plugins/index.js";
+import { builtinSource, loadPlugin, pluginForKind, pluginForManifest } from "./plugins/index.js";
 import type { CliPlugin, CutSpec, PluginOptions } from "./plugins/types.js";
-
-/** Built-in pre-trained backbones, by `--backbone` name. */
-export const BUILTIN_BACKBONES = { "nsfwjs-mobilenetv2": "vision" } as const;
 
 /** Where task A's weights come from. */
 export interface SourceOptions {
@@ -72,17 +69,7 @@ export async function sourceKind(from: string): Promise<{ kind: SourceKind; dir:
 export async function resolveSource(options: SourceOptions): Promise<ResolvedSource> {
   if (options.from && options.backbone)
     throw new UsageError("pass either --from or --backbone, not both.");
-  const forced = options.plugin ? parsePluginName(options.plugin) : undefined;
-  if (options.backbone) {
-    const builtinPlugin = (BUILTIN_BACKBONES as Record<string, string>)[options.backbone];
-    if (forced && builtinPlugin && forced !== builtinPlugin) {
-      throw new UsageError(
-        `--backbone ${options.backbone} takes ${builtinPlugin} inputs, but --plugin says ${forced}.`,
-        `drop --plugin, or use --plugin @graft/${builtinPlugin}`,
-      );
-    }
-    return builtin(options.backbone, options);
-  }
+  if (options.backbone) return builtin(options.backbone, options);
   if (!options.from)
     throw new UsageError(
       "transfer needs a source model.",
@@ -93,16 +80,16 @@ export async function resolveSource(options: SourceOptions): Promise<ResolvedSou
 }
 
 async function builtin(name: string, options: SourceOptions): Promise<ResolvedSource> {
-  const pluginName = (BUILTIN_BACKBONES as Record<string, string>)[name];
-  if (!pluginName)
-    throw new UsageError(
-      `unknown built-in backbone "${name}".`,
-      `use one of: ${Object.keys(BUILTIN_BACKBONES).join(", ")}, or --from <model dir>`,
-    );
-  const plugin = await loadPlugin(parsePluginName(pluginName));
-  const make = plugin.builtins[name];
-  if (!make) throw new UsageError(`the ${pluginName} plugin has no built-in backbone "${name}".`);
-  const backbone = await make(options.cut, options.pooling === "auto" ? "avg" : options.pooling);
+  const { plugin, make } = await builtinSource(name);
+  if (options.plugin) {
+    const forced = await loadPlugin(options.plugin);
+    if (forced.plugin.name !== plugin.plugin.name)
+      throw new UsageError(
+        `--backbone ${name} takes ${plugin.inputsInWords}, but --plugin says ${forced.plugin.packageName} (${forced.inputsInWords}).`,
+        `drop --plugin, or use --plugin ${plugin.plugin.packageName}`,
+      );
+  }
+  const backbone = await make.build(options.cut, options.pooling === "auto" ? "avg" : options.pooling);
   const preprocessor = plugin.preprocessorFor(backbone.inputSpec, options.pluginOptions);
   return {
     backbone,
@@ -128,16 +115,19 @@ async function fromGraftDir(dir: string, options: SourceOptions): Promise<Resolv
 async function fromLayersModel(dir: string, options: SourceOptions): Promise<ResolvedSource> {
   const model = await loadLayersModelFromDir(dir);
   const shape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? -1);
-  let pluginName = options.plugin ? parsePluginName(options.plugin) : undefined;
-  if (!pluginName && shape.length === 3 && shape[2] === 3) pluginName = "vision";
-  if (!pluginName) {
+  // Without --plugin, a [h, w, 3] input can only be an image.
+  const plugin = options.plugin
+    ? await loadPlugin(options.plugin)
+    : shape.length === 3 && shape[2] === 3
+      ? await pluginForKind("image")
+      : undefined;
+  if (!plugin) {
     model.dispose();
     throw new UsageError(
-      `cannot tell whether ${dir}/model.json (input [${shape.join(", ")}]) takes images or audio features.`,
-      "pass --plugin @graft/vision or --plugin @graft/audio",
+      `cannot tell what kind of input ${dir}/model.json (input [${shape.join(", ")}]) takes.`,
+      "pass --plugin with the plugin that reads its inputs, e.g. --plugin @graft/audio",
     );
   }
-  const plugin = await loadPlugin(pluginName);
   const tensorSpec: InputSpec = { kind: "tensor", shape };
   const preprocessor = plugin.preprocessorFor(tensorSpec, options.pluginOptions);
   const backbone = cutAndFree(model, options.cut ?? { dropLast: 1 }, options.pooling, {

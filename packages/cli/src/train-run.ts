@@ -3,10 +3,12 @@ import path from "node:path";
 
 import {
   acquireDirLock,
+  collectBatches,
   createTransferModel,
   formatFreezePolicy,
   type Backbone,
   type Dataset,
+  type DetectionHooks,
   type FreezePolicy,
   type HeadFactory,
   type Json,
@@ -136,12 +138,13 @@ async function trainLocked(
     let wake: Json | undefined;
     if (
       report &&
-      run.plugin.kind === "audio" &&
+      run.plugin.detection &&
       task.kind === "binary" &&
       run.negatives.length > 0 &&
       evalSet
     ) {
-      wake = await wakeWordSummary(
+      wake = await detectionSummary(
+        run.plugin.detection,
         model.model,
         model.preprocessor,
         evalSet,
@@ -205,25 +208,18 @@ async function trainLocked(
   }
 }
 
-async function wakeWordSummary(
+async function detectionSummary(
+  detection: DetectionHooks,
   model: tf.LayersModel,
   preprocessor: Preprocessor | undefined,
   positives: Dataset,
   negatives: readonly string[],
   threshold: number,
 ): Promise<Json> {
-  const { scoreRecordings, wakeWordMetrics, DEFAULT_DETECTION } = await import("./wakeword.js");
-  const { collectBatches } = await import("@graft/core");
   const probs = await collectBatches(positives, 32, (x) => model.predict(x) as tf.Tensor);
   const rows = (await probs.array()) as number[][];
   probs.dispose();
   const positiveScores = rows.filter((_, i) => positives.labels[i] === 1).map((r) => r[0] ?? 0);
-  const recordings = await scoreRecordings(
-    model,
-    preprocessor as never,
-    negatives,
-    DEFAULT_DETECTION,
-  );
-  const metrics = wakeWordMetrics(positiveScores, recordings, threshold, DEFAULT_DETECTION);
+  const metrics = await detection.measure(model, preprocessor, positiveScores, negatives, threshold);
   return JSON.parse(JSON.stringify(metrics)) as Json;
 }

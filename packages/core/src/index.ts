@@ -122,3 +122,21 @@ export {
   validateManifest,
 } from "./persist/index.js";
 export type { DirLock, GraftManifest, LoadedModelDir, ManifestInput } from "./persist/index.js";
+
+export { escapeHtml } from "./plugin/escape-html.js";
+export type {
+  BuiltinSource,
+  CutSpec,
+  DatasetOptions,
+  DetectionHooks,
+  DetectionMetrics,
+  DetectionPoint,
+  DetectionSettings,
+  LabelledInputs,
+  ListenOptions,
+  PluginContract,
+  PluginOptions,
+  ReportInputs,
+  ReportSection,
+  StreamDetection,
+} from "./plugin/contract.js";

@@ -1,5 +1,5 @@
-export { vision } from "./vision.js";
-export type { VisionBackbones, VisionHeads } from "./vision.js";
+export { vision } from "./plugin.js";
+export type { VisionBackbones, VisionHeads } from "./plugin.js";
 
 export { decodeImage, IMAGE_EXTENSIONS } from "./image/decode-image.js";
 export type { ImageSource, JimpImage } from "./image/decode-image.js";
@@ -30,6 +30,7 @@ export type { SmallCnnOptions } from "./backbones/small-cnn.js";
 export {
   pretrainedMobileNetV2,
   pretrainedMobileNetV2Model,
+  pretrainedMobileNetV2Spec,
   PRETRAINED_MOBILENET_V2_TASK,
 } from "./backbones/pretrained-mobilenet-v2.js";
 export type { PretrainedMobileNetV2Options } from "./backbones/pretrained-mobilenet-v2.js";
@@ -44,3 +45,7 @@ export { gradCam } from "./explain/grad-cam.js";
 export type { GradCamOptions } from "./explain/grad-cam.js";
 export { writeGradCamOverlay } from "./explain/grad-cam-overlay.js";
 export type { GradCamOverlayOptions } from "./explain/grad-cam-overlay.js";
+
+export { gradCamLayer } from "./explain/grad-cam-layer.js";
+export type { GradCamLayerOptions } from "./explain/grad-cam-layer.js";
+export { graftPlugin } from "./contract/graft-plugin.js";

@@ -3,8 +3,9 @@ import path from "node:path";
 
 import { describeSpec, readManifest, type InputSpec } from "@graft/core";
 
-import { BUILTIN_BACKBONES, sourceKind } from "../source.js";
+import { builtinSource, loadPlugin, pluginForKind } from "../plugins/index.js";
 import type { CliPlugin } from "../plugins/types.js";
+import { sourceKind } from "../source.js";
 import type { RuleResult } from "./types.js";
 
 /** What kind of input the source model takes, read without loading its weights. */
@@ -12,28 +13,20 @@ export async function sourceInput(
   from: string | undefined,
   backbone: string | undefined,
 ): Promise<{ kind: InputSpec["kind"]; spec?: InputSpec; plugin?: string; text: string }> {
-  if (backbone && backbone in BUILTIN_BACKBONES) {
-    const spec: InputSpec = {
-      kind: "image",
-      height: 224,
-      width: 224,
-      channels: 3,
-      normalization: "unit",
-    };
-    return { kind: "image", spec, plugin: "vision", text: describeSpec(spec) };
+  const builtin = backbone ? await builtinSource(backbone).catch(() => undefined) : undefined;
+  if (builtin) {
+    const spec = builtin.make.inputSpec;
+    return { kind: spec.kind, spec, plugin: builtin.plugin.plugin.name, text: describeSpec(spec) };
   }
   if (!from) return { kind: "tensor", text: "unknown" };
   const { kind, dir } = await sourceKind(from);
   if (kind === "graft") {
     const manifest = await readManifest(dir);
     const spec = manifest.inputSpec;
-    const k =
-      spec?.kind ??
-      (manifest.plugin?.name === "audio"
-        ? "audio"
-        : manifest.plugin?.name === "vision"
-          ? "image"
-          : "tensor");
+    const saved = manifest.plugin
+      ? await loadPlugin(manifest.plugin.name).catch(() => undefined)
+      : undefined;
+    const k = spec?.kind ?? saved?.kind ?? "tensor";
     return {
       kind: k,
       ...(spec ? { spec } : {}),
@@ -48,11 +41,13 @@ export async function sourceInput(
     : {};
   const shape = findInputShape(json.modelTopology);
   const spec: InputSpec = { kind: "tensor", shape: shape ?? [] };
-  const image = shape?.length === 3 && shape[2] === 3;
+  // A [h, w, 3] input can only be an image.
+  const image =
+    shape?.length === 3 && shape[2] === 3 ? await pluginForKind("image") : undefined;
   return {
     kind: image ? "image" : "tensor",
     spec,
-    ...(image ? { plugin: "vision" } : {}),
+    ...(image ? { plugin: image.plugin.name } : {}),
     text: `tensor [${(shape ?? []).join(", ")}]`,
   };
 }
@@ -64,7 +59,7 @@ export function inputKindRule(
 ): RuleResult {
   const title = "A and B take the same kind of input";
   const b = plugin.kind;
-  const bText = b === "image" ? "images (@graft/vision)" : "audio clips (@graft/audio)";
+  const bText = `${plugin.inputsInWords} (${plugin.plugin.packageName})`;
   if (source.kind === "tensor") {
     return {
       rule: 1,
@@ -79,25 +74,18 @@ export function inputKindRule(
       rule: 1,
       title,
       status: "fail",
-      summary: `A takes ${source.kind === "audio" ? "audio features" : "images"} (${source.text}); B is ${bText}: no adapter turns ${b === "image" ? "images into audio features" : "sound into images"}`,
+      summary: `A takes ${source.kind} inputs (${source.text}); B is ${bText}: no adapter turns ${plugin.inputsInWords} into ${source.kind} inputs`,
       details: { a: source.text, aKind: source.kind, b },
     };
   }
+  const adapter = source.spec ? plugin.adapterFor(source.spec) : "none";
   return {
     rule: 1,
     title,
     status: "pass",
-    summary: `A takes ${source.text}; B is ${bText}; adapter: ${adapter(source.spec)}`,
-    details: { a: source.text, b, adapter: adapter(source.spec) },
+    summary: `A takes ${source.text}; B is ${bText}; adapter: ${adapter}`,
+    details: { a: source.text, b, adapter },
   };
-}
-
-function adapter(spec: InputSpec | undefined): string {
-  if (spec?.kind === "image")
-    return `decode, resize (cover) to ${spec.height}×${spec.width}, ${spec.channels === 1 ? "convert to grayscale" : "replicate grayscale to 3 channels"}, scale ${spec.normalization}`;
-  if (spec?.kind === "audio")
-    return `decode, resample to ${spec.sampleRate} Hz, recompute A's ${spec.feature} features (${spec.bands} × ${spec.frames})`;
-  return "none";
 }
 
 function findInputShape(topology: unknown): number[] | undefined {

@@ -17,11 +17,10 @@ import {
   positiveNumber,
   type HeadSpec,
 } from "../options.js";
-import { loadPlugin, parsePluginName } from "../plugins/index.js";
+import { loadPlugin, sniffPlugin } from "../plugins/index.js";
 import type { CutSpec } from "../plugins/types.js";
 import type { Runner } from "../program.js";
 import { resolveSource } from "../source.js";
-import { sniffPlugin } from "./training-options.js";
 
 interface AdviseFlags {
   from?: string;
@@ -80,7 +79,7 @@ async function advise(context: CommandContext, data: string, flags: AdviseFlags)
       "advise needs a source model.",
       "pass --from <model> or --backbone nsfwjs-mobilenetv2",
     );
-  const bPlugin = await loadPlugin(parsePluginName(flags.plugin ?? (await sniffPlugin(data))));
+  const bPlugin = flags.plugin ? await loadPlugin(flags.plugin) : await sniffPlugin(data);
   const rule1 = inputKindRule(await sourceInput(flags.from, flags.backbone), bPlugin);
   const rules: RuleResult[] = [rule1];
   if (rule1.status === "fail") {

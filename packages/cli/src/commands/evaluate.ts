@@ -1,23 +1,21 @@
-import { evaluatePredictions, type EvaluationReport } from "@graft/core";
-import type { AudioPreprocessor } from "@graft/audio";
+import { evaluatePredictions, type DetectionMetrics, type EvaluationReport } from "@graft/core";
 import { Command } from "commander";
 
 import { labelsForTask } from "../data.js";
-import { probability, positiveInt, positiveNumber } from "../options.js";
+import { detectionSettings, probability, positiveInt, positiveNumber } from "../options.js";
 import type { Runner } from "../program.js";
 import { fmt } from "../progress.js";
 import { loadSavedModel, probabilityRows } from "../saved-model.js";
 import { table } from "../table.js";
-import type { WakeWordMetrics } from "../wakeword.js";
 
 interface EvaluateFlags {
   json?: boolean;
   plugin?: string;
   threshold?: number;
   negatives?: string[];
-  hop: number;
-  smoothing: number;
-  refractory: number;
+  hop?: number;
+  smoothing?: number;
+  refractory?: number;
   batchSize: number;
 }
 
@@ -42,12 +40,11 @@ export function evaluateCommand(run: Runner): Command {
     )
     .option(
       "--hop <seconds>",
-      "audio: hop between scored windows on negative recordings",
+      "detection: hop between scored windows on negative recordings (default: the plugin's detector)",
       positiveNumber,
-      0.1,
     )
-    .option("--smoothing <n>", "audio: posterior moving average, in windows", positiveInt, 3)
-    .option("--refractory <seconds>", "audio: silence after a detection", positiveNumber, 1)
+    .option("--smoothing <n>", "detection: posterior moving average, in windows", positiveInt)
+    .option("--refractory <seconds>", "detection: silence after a detection", positiveNumber)
     .option("--batch-size <n>", "examples per forward pass", positiveInt, 32)
     .option("-q, --quiet", "no log lines")
     .addHelpText(
@@ -69,22 +66,18 @@ export function evaluateCommand(run: Runner): Command {
           const rows = await probabilityRows(predictor.model, data, flags.batchSize);
           data.dispose?.();
           const report = evaluatePredictions(rows, labels, predictor.task, { threshold });
-          let wake: WakeWordMetrics | undefined;
-          if (plugin.kind === "audio" && predictor.task.kind === "binary") {
-            const ww = await import("../wakeword.js");
-            const settings = {
-              hopSeconds: flags.hop,
-              smoothing: flags.smoothing,
-              refractorySeconds: flags.refractory,
-            };
+          let wake: DetectionMetrics | undefined;
+          const detection = plugin.detection;
+          if (detection && predictor.task.kind === "binary") {
             const positives = rows.filter((_, i) => labels[i] === 1).map((r) => r[0] ?? 0);
-            const recordings = await ww.scoreRecordings(
+            wake = await detection.measure(
               predictor.model,
-              predictor.preprocessor as AudioPreprocessor,
+              predictor.preprocessor,
+              positives,
               flags.negatives ?? [],
-              settings,
+              threshold,
+              detectionSettings(flags, detection.defaults),
             );
-            wake = ww.wakeWordMetrics(positives, recordings, threshold, settings);
           }
           if (flags.json) {
             context.out(

@@ -1,20 +1,19 @@
-import { StreamingDetector, type AudioPreprocessor, type Detection } from "@graft/audio";
+import type { StreamDetection } from "@graft/core";
 import { Command } from "commander";
 
 import { UsageError } from "../errors.js";
-import { positiveInt, positiveNumber, probability } from "../options.js";
+import { detectionSettings, positiveInt, positiveNumber, probability } from "../options.js";
 import type { Runner } from "../program.js";
 import { fmt } from "../progress.js";
 import { loadSavedModel } from "../saved-model.js";
-import { readSamples } from "../wakeword.js";
 
 interface ListenFlags {
   json?: boolean;
   plugin?: string;
   threshold?: number;
-  hop: number;
-  smoothing: number;
-  refractory: number;
+  hop?: number;
+  smoothing?: number;
+  refractory?: number;
   chunk: number;
 }
 
@@ -33,9 +32,13 @@ export function listenCommand(run: Runner): Command {
       "smoothed posterior that fires (default: the saved threshold, or 0.5)",
       probability,
     )
-    .option("--hop <seconds>", "time between scored windows", positiveNumber, 0.1)
-    .option("--smoothing <n>", "posterior moving average, in windows", positiveInt, 3)
-    .option("--refractory <seconds>", "silence after each detection", positiveNumber, 1)
+    .option(
+      "--hop <seconds>",
+      "time between scored windows (default: the plugin's detector)",
+      positiveNumber,
+    )
+    .option("--smoothing <n>", "posterior moving average, in windows", positiveInt)
+    .option("--refractory <seconds>", "silence after each detection", positiveNumber)
     .option("--chunk <seconds>", "audio pushed to the detector at a time", positiveNumber, 0.5)
     .option("-q, --quiet", "no log lines")
     .addHelpText(
@@ -46,50 +49,37 @@ export function listenCommand(run: Runner): Command {
       run(async (context, modelDir: string, wav: string, flags: ListenFlags) => {
         const { predictor, plugin } = await loadSavedModel(modelDir, flags.plugin);
         try {
-          if (plugin.kind !== "audio" || predictor.task.kind !== "binary") {
+          const detection = plugin.detection;
+          if (!detection || predictor.task.kind !== "binary") {
             throw new UsageError(
-              `${modelDir} is a ${plugin.plugin.name} ${predictor.task.kind} model; listen needs a wake-word model (audio, binary).`,
+              `${modelDir} is a ${plugin.plugin.name} ${predictor.task.kind} model; listen needs a detector (a binary model of a plugin that detects events in streams, such as a wake word).`,
               "transfer one with graft transfer <wav data> --plugin @graft/audio --head wake-word",
             );
           }
-          const preprocessor = predictor.preprocessor as AudioPreprocessor;
-          const rate = preprocessor.featureConfig.sampleRate;
-          const samples = await readSamples(wav, preprocessor);
           const threshold = flags.threshold ?? predictor.threshold;
           const positive = predictor.task.labels[1];
-          const detector = new StreamingDetector(
-            { model: predictor.model, preprocessor },
-            {
-              sampleRate: rate,
-              threshold,
-              hopSeconds: flags.hop,
-              smoothing: flags.smoothing,
-              refractorySeconds: flags.refractory,
-              windowSeconds: preprocessor.featureConfig.clipSeconds,
-            },
-          );
-          context.log(
-            `listening to ${wav} (${fmt(samples.length / rate)} s at ${rate} Hz) for "${positive}", threshold ${fmt(threshold)}`,
-          );
-          const found: Detection[] = [];
-          const chunk = Math.max(1, Math.round(flags.chunk * rate));
-          for (let start = 0; start < samples.length; start += chunk) {
-            if (context.signal.aborted) break;
-            const detections = await detector.push(samples.slice(start, start + chunk));
-            for (const d of detections) {
+          context.log(`listening to ${wav} for "${positive}", threshold ${fmt(threshold)}`);
+          const found: StreamDetection[] = [];
+          const { seconds, sampleRate } = await detection.listen(predictor, wav, {
+            ...detectionSettings(flags, detection.defaults),
+            threshold,
+            chunkSeconds: flags.chunk,
+            signal: context.signal,
+            onDetection(d) {
               found.push(d);
               if (!flags.json)
                 context.out(
                   `${clock(d.time)}  ${positive}  score ${fmt(d.score)}  (heard by ${clock(d.end)})`,
                 );
-            }
-          }
+            },
+          });
           if (flags.json)
             context.out(
               JSON.stringify(
                 {
                   file: wav,
-                  seconds: samples.length / rate,
+                  seconds,
+                  sampleRate,
                   threshold,
                   label: positive,
                   detections: found,
@@ -100,7 +90,7 @@ export function listenCommand(run: Runner): Command {
             );
           else
             context.out(
-              `${found.length} detection${found.length === 1 ? "" : "s"} in ${fmt(samples.length / rate)} s of audio`,
+              `${found.length} detection${found.length === 1 ? "" : "s"} in ${fmt(seconds)} s of audio at ${sampleRate} Hz`,
             );
         } finally {
           predictor.dispose();

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 
-import { loadPlugin, parsePluginName } from "../plugins/index.js";
+import { loadPlugin, sniffPlugin } from "../plugins/index.js";
 import { choice, positiveInt, positiveNumber } from "../options.js";
 import { headFactory } from "../options.js";
 import { runTraining } from "../train-run.js";
@@ -9,7 +9,6 @@ import {
   addTrainingOptions,
   pluginOptions,
   runSettings,
-  sniffPlugin,
   type TrainingFlags,
 } from "./training-options.js";
 
@@ -46,7 +45,7 @@ export function pretrainCommand(run: Runner): Command {
   void choice;
   return command.action(
     run(async (context, data: string, flags: PretrainFlags) => {
-      const plugin = await loadPlugin(parsePluginName(flags.plugin ?? (await sniffPlugin(data))));
+      const plugin = flags.plugin ? await loadPlugin(flags.plugin) : await sniffPlugin(data);
       const options = pluginOptions(flags);
       const preprocessor = plugin.preprocessorFor(undefined, options);
       const backbone = plugin.freshBackbone(

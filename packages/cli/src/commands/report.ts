@@ -54,39 +54,30 @@ export function reportCommand(run: Runner): Command {
           const m = predictor.manifest;
           const cli = (m.extra?.["cli"] ?? {}) as Record<string, Json>;
           const metrics = metricsOf(m.metrics);
-          const wake = plugin.kind === "audio" && m.task.kind === "binary";
+          const wake = plugin.detection !== undefined && m.task.kind === "binary";
           const sections: Section[] = [
             { id: "model-card-section", title: "Model card", body: modelCard(m) },
             { id: "curves", title: "Training curves", body: trainingCurves(m.schedule) },
             { id: "confusion-section", title: "Confusion matrix", body: confusionTable(metrics) },
+            wake
+              ? { id: "det", title: "DET curve", body: detChart(metrics) }
+              : { id: "roc", title: "ROC curve", body: rocChart(metrics) },
           ];
-          if (wake) {
-            sections.push({ id: "det", title: "DET curve", body: detChart(metrics) });
-            const { falseAlarmSnippets } = await import("../report/false-alarms.js");
-            const negatives = flags.negatives ?? ((cli["negatives"] ?? []) as string[]);
-            sections.push({
-              id: "false-alarms-section",
-              title: "False alarms",
-              body: await falseAlarmSnippets(predictor, negatives, flags.gallery),
-            });
-          } else {
-            sections.push({ id: "roc", title: "ROC curve", body: rocChart(metrics) });
+          let files = (cli["evalInputs"] ?? []) as string[];
+          let labels = (cli["evalLabels"] ?? []) as number[];
+          if (flags.data) {
+            const labelled = await plugin.readLabelled(flags.data);
+            files = labelled.inputs;
+            labels = labelsForTask(labelled, m.task);
           }
-          if (plugin.kind === "image") {
-            let files = (cli["evalInputs"] ?? []) as string[];
-            let labels = (cli["evalLabels"] ?? []) as number[];
-            if (flags.data) {
-              const labelled = await plugin.readLabelled(flags.data);
-              files = labelled.inputs;
-              labels = labelsForTask(labelled, m.task);
-            }
-            const { gradCamGallery } = await import("../report/gradcam-gallery.js");
-            sections.push({
-              id: "gradcam-section",
-              title: "Grad-CAM gallery",
-              body: await gradCamGallery(predictor, files, labels, flags.gallery),
-            });
-          }
+          const negatives = flags.negatives ?? ((cli["negatives"] ?? []) as string[]);
+          const extra = await plugin.reportSections?.(predictor, {
+            files,
+            labels,
+            negatives,
+            limit: flags.gallery,
+          });
+          sections.push(...(extra ?? []));
           const html = renderHtml(
             `graft report: ${path.basename(path.resolve(runDir))}`,
             `${m.task.kind} model over ${m.task.labels.join(", ")}, ${String(cli["command"] ?? "saved")} ${m.createdAt}`,

@@ -1,5 +1,3 @@
-import { readdir } from "node:fs/promises";
-import path from "node:path";
 
 import type { FreezePolicy, TrainingPhase } from "@graft/core";
 import type { Command } from "commander";
@@ -205,21 +203,6 @@ export function addScheduleOptions(command: Command): Command {
       "head learning rate during fine-tuning (default --lr)",
       positiveNumber,
     );
-}
-
-/** `vision` or `audio`, from the files under a data folder or manifest. */
-export async function sniffPlugin(data: string): Promise<"vision" | "audio"> {
-  if (/\.(csv|jsonl|json)$/i.test(data)) {
-    const { readFile } = await import("node:fs/promises");
-    const text = await readFile(data, "utf8").catch(() => "");
-    return /\.wav\b/i.test(text) ? "audio" : "vision";
-  }
-  const entries = await readdir(data, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries.filter((e) => e.isDirectory()).slice(0, 4)) {
-    const files = await readdir(path.join(data, entry.name)).catch(() => [] as string[]);
-    if (files.some((f) => /\.wav$/i.test(f))) return "audio";
-  }
-  return "vision";
 }
 
 /** The run settings `pretrain` and `transfer` share, from their flags. */

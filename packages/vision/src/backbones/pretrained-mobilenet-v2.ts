@@ -12,6 +12,8 @@ export interface PretrainedMobileNetV2Options {
    * @default "out_relu"
    */
   cutAt?: string;
+  /** Cut before the last N layers of the whole network instead of at `cutAt`. */
+  dropLast?: number;
   /**
    * Global pooling after the cut: `avg` turns `out_relu` into 1280 features.
    * @default "avg"
@@ -39,27 +41,22 @@ export const PRETRAINED_MOBILENET_V2_TASK =
  */
 export async function pretrainedMobileNetV2({
   cutAt = "out_relu",
+  dropLast,
   pooling = "avg",
   inputSize = 224,
 }: PretrainedMobileNetV2Options = {}): Promise<Backbone> {
   const full = await pretrainedMobileNetV2Model({ inputSize });
   const layer = full.layers.find((l) => l.name === cutAt);
-  if (!layer) {
+  if (dropLast === undefined && !layer) {
     const names = full.layers.map((l) => l.name);
     full.dispose();
     throw new ConfigError(`pretrainedMobileNetV2: no layer named "${cutAt}".`, {
       fix: `pick one of: ${names.filter((n) => /relu|add|project_BN/.test(n)).join(", ")}`,
     });
   }
-  const inputSpec: ImageInputSpec = {
-    kind: "image",
-    height: inputSize,
-    width: inputSize,
-    channels: 3,
-    normalization: "unit",
-  };
+  const inputSpec = pretrainedMobileNetV2Spec(inputSize);
   const backbone = cutBackbone(full, {
-    at: cutAt,
+    ...(dropLast === undefined ? { at: cutAt } : { dropLast }),
     pooling,
     name: "vision:pretrained-mobilenet-v2",
     inputSpec,
@@ -73,6 +70,11 @@ export async function pretrainedMobileNetV2({
   // The cut shares its layers with `full`; free the weights of the layers it dropped (the 5-class top).
   releaseUnusedLayers(full, backbone);
   return backbone;
+}
+
+/** What the pre-trained MobileNetV2 takes: RGB in [0, 1], square, 224 px unless rebuilt at another size. */
+export function pretrainedMobileNetV2Spec(inputSize = 224): ImageInputSpec {
+  return { kind: "image", height: inputSize, width: inputSize, channels: 3, normalization: "unit" };
 }
 
 /**

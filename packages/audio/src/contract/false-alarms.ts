@@ -1,9 +1,9 @@
-import type { Predictor } from "@graft/core";
-import type { AudioPreprocessor } from "@graft/audio";
+import { escapeHtml as esc, type Predictor } from "@graft/core";
 import wavefile from "wavefile";
 
-import { DEFAULT_DETECTION, detectionsAt, readSamples, scoreRecordings } from "../wakeword.js";
-import { esc } from "./svg.js";
+import { loadAudio } from "../decode/load-audio.js";
+import type { AudioPreprocessor } from "../features/audio-preprocessor.js";
+import { DEFAULT_DETECTION, detectionsAt, scoreRecordings } from "./recordings.js";
 
 /** Playable snippets (WAV data URIs) around each false alarm on the negative recordings. */
 export async function falseAlarmSnippets(
@@ -26,7 +26,7 @@ export async function falseAlarmSnippets(
   const header = `<p>${alarms.length} false alarm${alarms.length === 1 ? "" : "s"} at threshold ${predictor.threshold} in ${recordings.seconds.toFixed(1)} s of negative audio (${hours > 0 ? (alarms.length / hours).toFixed(1) : "n/a"} per hour).</p>`;
   const items: string[] = [];
   for (const alarm of alarms.slice(0, limit)) {
-    const samples = await readSamples(alarm.file, preprocessor);
+    const samples = await loadAudio(alarm.file, rate);
     const from = Math.max(0, Math.round((alarm.time - 1) * rate));
     const clip = samples.subarray(
       from,

@@ -2,19 +2,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { toPrediction, type Predictor } from "@graft/core";
-import { gradCam, writeGradCamOverlay } from "@graft/vision";
 import * as tf from "@tensorflow/tfjs";
+import { escapeHtml as esc, toPrediction, type Predictor } from "@graft/core";
 
-import { esc } from "./svg.js";
-
-/** The last layer with a `[h, w, c]` output: where Grad-CAM looks. */
-export function lastSpatialLayer(model: tf.LayersModel): string | undefined {
-  const spatial = model.layers.filter(
-    (l) => !Array.isArray(l.output) && l.output.shape.length === 4,
-  );
-  return spatial.at(-1)?.name;
-}
+import { gradCamLayer } from "../explain/grad-cam-layer.js";
+import { writeGradCamOverlay } from "../explain/grad-cam-overlay.js";
+import { gradCam } from "../explain/grad-cam.js";
 
 /** Grad-CAM overlays of up to `limit` images (inlined as PNG data URIs), with true and predicted labels. */
 export async function gradCamGallery(
@@ -23,7 +16,7 @@ export async function gradCamGallery(
   trueLabels: readonly number[],
   limit: number,
 ): Promise<string> {
-  const layerName = lastSpatialLayer(predictor.model);
+  const layerName = gradCamLayer(predictor.model);
   if (!layerName || !predictor.preprocessor)
     return `<p class="empty">No Grad-CAM: the model has no spatial feature map.</p>`;
   if (files.length === 0)
