@@ -31,7 +31,11 @@ export interface StepInput {
  * Returns the batch's mean loss (NaN if any output was not finite) and its
  * correct count; the caller owns both.
  */
-export function accumulatedStep(step: StepInput, x: tf.Tensor, y: tf.Tensor): [tf.Scalar, tf.Scalar] {
+export function accumulatedStep(
+  step: StepInput,
+  x: tf.Tensor,
+  y: tf.Tensor,
+): [tf.Scalar, tf.Scalar] {
   const n = x.shape[0] ?? 0;
   const size = Math.max(1, Math.min(step.microBatchSize, n));
   const variables = step.groups.flatMap((g) => g.variables);

@@ -43,7 +43,9 @@ export function trainingMemoryBudget(): MemoryBudget {
   if (engine === "wasm") {
     const heapFree = WASM_HEAP_MAX - used;
     const limit =
-      heapFree < free ? `the wasm heap's 4 GiB limit (${mib(used)} in use)` : "the machine's free memory";
+      heapFree < free
+        ? `the wasm heap's 4 GiB limit (${mib(used)} in use)`
+        : "the machine's free memory";
     return { engine, availableBytes: Math.max(0, Math.min(heapFree, free) * SAFETY), limit };
   }
   return { engine, availableBytes: free * SAFETY, limit: "the machine's free memory" };
@@ -66,7 +68,9 @@ export function activationBytesPerExample(model: tf.LayersModel): number {
 }
 
 /** Bytes of the trainable weights' gradients, accumulated gradients and optimizer state (Adam: two slots). */
-export function trainingStateBytes(variables: readonly { readonly shape: readonly (number | null)[] }[]): number {
+export function trainingStateBytes(
+  variables: readonly { readonly shape: readonly (number | null)[] }[],
+): number {
   return variables.reduce((n, v) => n + elementsOf(v.shape), 0) * 4 * 4;
 }
 
