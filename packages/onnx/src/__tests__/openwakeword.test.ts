@@ -23,7 +23,7 @@ describe("importOnnx on openWakeWord's embedding model", () => {
     expect(model.inputs[0]?.shape).toEqual([null, 76, 32, 1]);
     expect(model.outputs[0]?.shape).toEqual([null, 1, 1, 96]);
     // The file's 328 137 values less its 9 shape and clamp constants; each of the 19 clamps is one fixed weight.
-    const size = (weights: tf.LayerVariable[]): number => weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
+    const size = (weights: tf.LayerVariable[]): number => weights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
     expect(size(model.trainableWeights)).toBe(328_128);
     expect(size(model.nonTrainableWeights)).toBe(19);
     expect(model.layers.some((l) => l.name === "model_conv2d_Conv2D")).toBe(true);
