@@ -1,0 +1,3 @@
+import baseConfig from "@graft/eslint-config";
+
+export default baseConfig;

@@ -1,0 +1,5 @@
+export { importOnnx } from "./import-onnx.js";
+export type { ImportOnnxOptions } from "./import-onnx.js";
+export { SUPPORTED_ONNX_OPS } from "./ops/registry.js";
+export { OnnxBinaryOp, OnnxConstantOp } from "./layers/arithmetic.js";
+export type { ArithmeticOp, ConstantOpArgs } from "./layers/arithmetic.js";
