@@ -38,3 +38,52 @@ function unitAxesOnly(from: tf.Shape, to: tf.Shape): boolean {
   const b = to.slice(1).filter((d) => d !== 1);
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/** One step of {@link chainForward}: a tensor in, a tensor out. */
+type Step = (x: tf.Tensor4D) => tf.Tensor4D;
+
+/**
+ * An inference-only forward pass over the layers of `model` (a single chain),
+ * equal to `model.predict` but fusing what TF.js runs as separate kernels:
+ * each Conv2D with its bias and a following LeakyReLU becomes one fused
+ * convolution, and a `max` with a scalar constant becomes one clip. Reads the
+ * layers' current weights at every call, so it follows fine-tuning.
+ * Layers it does not know run through `layer.apply`. Call inside `tf.tidy`.
+ */
+export function chainForward(model: tf.LayersModel): (x: tf.Tensor4D) => tf.Tensor {
+  const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");
+  const steps: Step[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
+    const config = layer.getConfig();
+    const kind = layer.getClassName();
+    if (kind === "Conv2D" && config["dataFormat"] === "channelsLast" && (config["activation"] ?? "linear") === "linear") {
+      const next = layers[i + 1];
+      const alpha = next?.getClassName() === "LeakyReLU" ? (next.getConfig()["alpha"] as number) : undefined;
+      if (alpha !== undefined) i++;
+      const strides = config["strides"] as [number, number];
+      const dilations = config["dilationRate"] as [number, number];
+      const pad = config["padding"] as "valid" | "same";
+      steps.push((x) => {
+        const [kernel, bias] = layer.weights.map((w) => w.read());
+        return tf.fused.conv2d({
+          x,
+          filter: kernel as tf.Tensor4D,
+          strides,
+          pad,
+          dilations,
+          ...(bias ? { bias } : {}),
+          ...(alpha === undefined ? {} : { activation: "leakyrelu" as const, leakyreluAlpha: alpha }),
+        });
+      });
+    } else if (kind === "OnnxConstantOp" && config["op"] === "max" && layer.weights.length === 1 && layer.weights[0]!.shape.every((d) => d === 1)) {
+      steps.push((x) => tf.maximum(x, layer.weights[0]!.read().reshape([])));
+    } else if (kind === "ZeroPadding2D" && config["dataFormat"] === "channelsLast") {
+      const [[top, bottom], [left, right]] = config["padding"] as [[number, number], [number, number]];
+      steps.push((x) => tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+    } else {
+      steps.push((x) => layer.apply(x) as tf.Tensor4D);
+    }
+  }
+  return (x) => steps.reduce((t, step) => step(t), x);
+}

@@ -3,7 +3,7 @@ import { ConfigError, weightsChecksum } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
 import type { FingerprintedExtractor } from "./embedding-cache.js";
-import { sequenceNetwork } from "./embedding-network.js";
+import { chainForward, sequenceNetwork } from "./embedding-network.js";
 import { clipMelFeatures, framesForWindows, samplesForFrames } from "./embedding-preprocessor.js";
 import { loadMelFrontEnd } from "./mel-front-end.js";
 import { OPENWAKEWORD_SHA256, readOpenWakeWordFile } from "./openwakeword-files.js";
@@ -65,6 +65,7 @@ export async function speechEmbedding({ windows = 16, batchWindows = 64 }: Speec
   const model = sequenceNetwork(single, frames, "speech_embedding");
   const streamModel = sequenceNetwork(single, null, "speech_embedding_stream");
   const dims = model.outputs[0]!.shape[2] as number;
+  const forward = chainForward(streamModel);
   const weightsSha256 = weightsChecksum(model);
   const clipSamples = samplesForFrames(mel, frames);
   const clipFeatures = (samples: Float32Array): Float32Array => clipMelFeatures(mel, samples, frames);
@@ -102,11 +103,11 @@ export async function speechEmbedding({ windows = 16, batchWindows = 64 }: Speec
         input.dispose();
       }
     },
-    embedMel: (values, count) => embedMel(streamModel, values, count, mel.bands, batchWindows, dims),
+    embedMel: (values, count) => embedMel(forward, values, count, mel.bands, batchWindows, dims),
   };
 }
 
-function embedMel(streamModel: tf.LayersModel, values: Float32Array, frames: number, bands: number, batchWindows: number, dims: number): Float32Array {
+function embedMel(forward: (x: tf.Tensor4D) => tf.Tensor, values: Float32Array, frames: number, bands: number, batchWindows: number, dims: number): Float32Array {
   const total = frames < WINDOW_FRAMES ? 0 : Math.floor((frames - WINDOW_FRAMES) / HOP_FRAMES) + 1;
   const out = new Float32Array(total * dims);
   // Equal chunks of `batchWindows` windows run as one batch; the rest as one more call.
@@ -118,7 +119,7 @@ function embedMel(streamModel: tf.LayersModel, values: Float32Array, frames: num
       const start = (firstWindow + c * windowsPerChunk) * HOP_FRAMES * bands;
       input.set(values.subarray(start, start + length * bands), c * length * bands);
     }
-    const result = tf.tidy(() => (streamModel.predict(tf.tensor4d(input, [chunks, length, bands, 1])) as tf.Tensor).dataSync());
+    const result = tf.tidy(() => forward(tf.tensor4d(input, [chunks, length, bands, 1])).dataSync());
     out.set(result, firstWindow * dims);
   };
   if (full > 0) run(0, full, batchWindows);
