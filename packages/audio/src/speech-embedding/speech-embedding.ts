@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 
 import type { FingerprintedExtractor } from "./embedding-cache.js";
 import { chainForward, sequenceNetwork } from "./embedding-network.js";
-import { clipMelFeatures, framesForWindows, samplesForFrames } from "./embedding-preprocessor.js";
+import { clipMelFeatures, embeddingPreprocessor, framesForWindows, samplesForFrames, type EmbeddingPreprocessor } from "./embedding-preprocessor.js";
 import { loadMelFrontEnd } from "./mel-front-end.js";
 import { OPENWAKEWORD_SHA256, readOpenWakeWordFile } from "./openwakeword-files.js";
 import { speechEmbeddingProvenance, type SpeechEmbeddingProvenance } from "./provenance.js";
@@ -34,6 +34,8 @@ export interface SpeechEmbedding extends Backbone, FingerprintedExtractor {
   /** Samples of audio per example (16 kHz). */
   readonly clipSamples: number;
   readonly streamModel: tf.LayersModel;
+  /** The preprocessor of `model`'s input (WAV paths or samples → features), saved with transferred models. */
+  readonly preprocessor: EmbeddingPreprocessor;
   /** Mel features of one clip for `model`: the last `clipSamples` samples (zero-padded in front), `frames × 32`. */
   clipFeatures(samples: Float32Array): Float32Array;
   /** `model`'s input for a batch of clips, `[n, frames, 32, 1]`. The caller owns the tensor. */
@@ -66,6 +68,7 @@ export async function speechEmbedding({ windows = 16, batchWindows = 64 }: Speec
   const streamModel = sequenceNetwork(single, null, "speech_embedding_stream");
   const dims = model.outputs[0]!.shape[2] as number;
   const forward = chainForward(streamModel);
+  const preprocessor = embeddingPreprocessor({ windows });
   const weightsSha256 = weightsChecksum(model);
   const clipSamples = samplesForFrames(mel, frames);
   const clipFeatures = (samples: Float32Array): Float32Array => clipMelFeatures(mel, samples, frames);
@@ -78,7 +81,8 @@ export async function speechEmbedding({ windows = 16, batchWindows = 64 }: Speec
     name: "audio:speech-embedding",
     model,
     streamModel,
-    inputSpec: { kind: "audio", sampleRate: mel.sampleRate, windowSize: mel.windowSize, hopSize: mel.hopSize, feature: "log-mel", bands: mel.bands, frames },
+    preprocessor,
+    inputSpec: preprocessor.spec,
     featureShape: [windows, dims],
     provenance: speechEmbeddingProvenance(weightsSha256),
     mel,

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { encodeWav, noise } from "../../__tests__/fixtures.js";
+import { audio } from "../../plugin.js";
 import { EmbeddingCache, embedRecording } from "../embedding-cache.js";
 import { EmbeddingStream } from "../embedding-stream.js";
 import { readOpenWakeWordFile } from "../openwakeword-files.js";
@@ -106,5 +107,17 @@ describe("speechEmbedding", () => {
     expect(second.cached).toBe(true);
     expect(second.count).toBe(first.count);
     expect(Array.from(second.embeddings)).toEqual(Array.from(first.embeddings));
+  });
+
+  it("should save a preprocessor the audio plugin restores to the same features", async () => {
+    const clip = noise(20000, 8, 0.2);
+    const restored = audio.restorePreprocessor(JSON.parse(JSON.stringify(embedding.preprocessor.config)));
+    expect(restored.spec).toEqual(embedding.inputSpec);
+    const [a, b] = [await restored.process([clip]), embedding.clipBatch([clip])];
+    expect(a.shape).toEqual([1, 196, 32, 1]);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    tf.dispose([a, b]);
+    // Configs of the meyda preprocessor still restore the meyda one.
+    expect(audio.restorePreprocessor({ feature: "mfcc", bands: 13 }).name).not.toBe(restored.name);
   });
 });
