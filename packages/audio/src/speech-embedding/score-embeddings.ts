@@ -66,6 +66,11 @@ export class EmbeddingWakeWordStream {
     return this.score(this.stream.flush());
   }
 
+  /** Frees the tensors the stream holds. */
+  dispose(): void {
+    this.stream.dispose();
+  }
+
   private score(fresh: Float32Array): Float32Array {
     if (fresh.length === 0) return new Float32Array(0);
     const dims = this.embedding.dims;

@@ -3,7 +3,8 @@ import { ConfigError, weightsChecksum } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
 import type { FingerprintedExtractor } from "./embedding-cache.js";
-import { chainForward, sequenceNetwork } from "./embedding-network.js";
+import { IncrementalNetwork } from "./embedding-incremental.js";
+import { chainSteps, sequenceNetwork } from "./embedding-network.js";
 import { clipMelFeatures, embeddingPreprocessor, framesForWindows, samplesForFrames, type EmbeddingPreprocessor } from "./embedding-preprocessor.js";
 import { loadMelFrontEnd } from "./mel-front-end.js";
 import { OPENWAKEWORD_SHA256, readOpenWakeWordFile } from "./openwakeword-files.js";
@@ -67,7 +68,8 @@ export async function speechEmbedding({ windows = 16, batchWindows = 64 }: Speec
   const model = sequenceNetwork(single, frames, "speech_embedding");
   const streamModel = sequenceNetwork(single, null, "speech_embedding_stream");
   const dims = model.outputs[0]!.shape[2] as number;
-  const forward = chainForward(streamModel);
+  const steps = chainSteps(streamModel);
+  const forward = (x: tf.Tensor4D): tf.Tensor => steps.reduce((t, step) => step.run(t), x);
   const preprocessor = embeddingPreprocessor({ windows });
   const weightsSha256 = weightsChecksum(model);
   const clipSamples = samplesForFrames(mel, frames);
@@ -107,6 +109,7 @@ export async function speechEmbedding({ windows = 16, batchWindows = 64 }: Speec
         input.dispose();
       }
     },
+    createIncremental: () => new IncrementalNetwork(steps, mel.bands),
     embedMel: (values, count) => embedMel(forward, values, count, mel.bands, batchWindows, dims),
   };
 }

@@ -78,12 +78,18 @@ describe("speechEmbedding", () => {
 
   it("should stream the same embeddings as a batch, without leaking tensors", async () => {
     const samples = await realSpeech(2);
-    const batch = embedRecording(embedding, samples).embeddings;
+    // The batch re-runs every 76-frame window; the stream runs each layer on new frames only.
+    const batch = embedRecording(embedding, samples, { incremental: false }).embeddings;
     const before = tf.memory().numTensors;
     const stream = new EmbeddingStream(embedding);
     const parts: Float32Array[] = [];
-    for (let start = 0; start < samples.length; start += 1280) parts.push(stream.push(samples.subarray(start, start + 1280)));
+    for (let start = 0; start < samples.length; start += 1280) {
+      const fresh = stream.push(samples.subarray(start, start + 1280));
+      expect(fresh.length).toBe((EmbeddingStream.count(embedding, Math.min(start + 1280, samples.length)) - parts.reduce((a, p) => a + p.length, 0) / 96) * 96);
+      parts.push(fresh);
+    }
     parts.push(stream.flush());
+    stream.dispose();
     expect(tf.memory().numTensors).toBe(before);
     const streamed = Float32Array.from(parts.flatMap((p) => Array.from(p)));
     expect(streamed.length).toBe(batch.length);
