@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the toolchain graft pins (pnpm 10.34.9) and the workspace's
-# dependencies. Needs Node.js ≥ 20.11 and the npm registry; nothing else is
+# dependencies. Needs Node.js 20.11+, 22.12+ or 24+ and the npm registry; nothing else is
 # downloaded (no model weights, no native TensorFlow binaries).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

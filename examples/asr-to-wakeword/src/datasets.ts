@@ -1,11 +1,17 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 
-import { createRng as createRandom, featureSpec, frameCount } from "@graft/audio";
-import { stratifiedSplit } from "@graft/core";
+import type { SpeechClipOptions } from "@graft/audio";
+import {
+  createRng as createRandom,
+  featureSpec,
+  frameCount,
+  noiseBeds,
+  noiseClip,
+  speechClip,
+} from "@graft/audio";
+import { FeatureCache, stratifiedSplit } from "@graft/core";
 
-import type { ClipAugmentation } from "./clips.js";
-import { loadSpeech, noiseClip, speechClip } from "./clips.js";
 import type { SetSizes } from "./corpus/sets.js";
 import {
   pretrainUtterances,
@@ -17,12 +23,11 @@ import type { SpokenUtterance, Utterance } from "./corpus/synthesise.js";
 import { synthesise } from "./corpus/synthesise.js";
 import { TRANSCRIPTS, WAKE_PHRASE } from "./corpus/vocabulary.js";
 import type { VoiceSplit } from "./corpus/voices.js";
-import { cachedFloats, cacheKey, clipsToFeatures, FEATURES } from "./features.js";
+import { cacheKey, clipsToFeatures, FEATURES } from "./features.js";
 import type { DemoRecording } from "./live-demo.js";
 import { demoRecording } from "./live-demo.js";
-import { noiseBeds } from "./noise.js";
 import type { Placement } from "./stream.js";
-import { negativeStream, positiveSegment, recordingFeatures } from "./stream.js";
+import { loadSpeech, negativeStream, positiveSegment, recordingFeatures } from "./stream.js";
 
 const RATE = FEATURES.sampleRate;
 const CLIP = RATE * FEATURES.clipSeconds;
@@ -32,8 +37,8 @@ export const SEGMENT_SECONDS = 2;
 const RENDER_VERSION = 1;
 const STREAM_VERSION = 2;
 
-const TASK_A_AUGMENTATION: ClipAugmentation = { snrDb: [5, 30], noiseProbability: 0.8 };
-const TASK_B_AUGMENTATION: ClipAugmentation = { snrDb: [3, 25], noiseProbability: 0.85 };
+const TASK_A_AUGMENTATION: SpeechClipOptions = { snrDb: [5, 30], noiseProbability: 0.8 };
+const TASK_B_AUGMENTATION: SpeechClipOptions = { snrDb: [3, 25], noiseProbability: 0.85 };
 
 /** Where things go and what the sets are made of. */
 export interface DataContext {
@@ -94,7 +99,7 @@ export async function taskBData(ctx: DataContext): Promise<
   );
   const noiseKey = cacheKey("task-b-noise", ctx.sizes.noiseClips, ctx.seed, RENDER_VERSION);
   const random = createRandom(ctx.seed + 7);
-  const noise = await cachedFloats(join(ctx.cacheDir, "task-b-noise.f32"), noiseKey, () =>
+  const noise = await new FeatureCache(ctx.cacheDir).floats(noiseKey, () =>
     clipsToFeatures(ctx.sizes.noiseClips, async () => noiseClip(CLIP, trainBeds, random)),
   );
   const features = new Float32Array(speech.length + noise.values.length);
@@ -164,7 +169,7 @@ export async function streamData(
   );
   const placementsFile = join(ctx.cacheDir, `${name}.placements.json`);
   let placements: Placement[] | undefined;
-  const { values } = await cachedFloats(join(ctx.cacheDir, `${name}.f32`), key, async () => {
+  const { values } = await new FeatureCache(ctx.cacheDir).floats(key, async () => {
     const started = performance.now();
     const stream = await negativeStream(
       clips,
@@ -228,7 +233,7 @@ async function positiveSegments(
   );
   const random = createRandom(ctx.seed + name.length);
   const segmentFrames = frameCount(SEGMENT_SECONDS * RATE, FEATURES);
-  const { values } = await cachedFloats(join(ctx.cacheDir, `${name}.f32`), key, async () => {
+  const { values } = await new FeatureCache(ctx.cacheDir).floats(key, async () => {
     const out = new Float32Array(clips.length * segmentFrames * featureSpec(FEATURES).bands);
     for (let i = 0; i < clips.length; i++) {
       const speech = speechClip(
@@ -291,7 +296,7 @@ async function clipFeatures(
   );
   const random = createRandom(ctx.seed * 31 + name.length);
   const started = performance.now();
-  const { values, cached } = await cachedFloats(join(ctx.cacheDir, `${name}.f32`), key, () =>
+  const { values, cached } = await new FeatureCache(ctx.cacheDir).floats(key, () =>
     clipsToFeatures(clips.length, async (i) =>
       render(await loadSpeech((clips[i] as SpokenUtterance).path, RATE), random),
     ),

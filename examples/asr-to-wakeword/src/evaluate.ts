@@ -1,9 +1,16 @@
-import type { WakeWordEvaluation } from "@graft/audio";
-import { detectionsFromScores, evaluateWakeWord } from "@graft/audio";
+import type { StreamScores, WakeWordEvaluation } from "@graft/audio";
+import {
+  detectionsFromScores,
+  evaluateWakeWord,
+  featureSpec,
+  peakSmoothed,
+  predictWindows,
+  slidingWindows,
+} from "@graft/audio";
+import type * as tf from "@tensorflow/tfjs";
 
 import type { Recording } from "./datasets.js";
-import { normalised } from "./features.js";
-import { segmentScores, streamScores } from "./score.js";
+import { FEATURES, normalised } from "./features.js";
 import { spokenAround } from "./stream.js";
 import type { WakeModel } from "./wakeword.js";
 
@@ -66,19 +73,13 @@ export async function measureWakeModel(
     negativeStream: await streamScores(
       net,
       norm(audio.calibrationStream),
-      audio.calibrationStream.frames,
       audio.calibrationStream.seconds,
     ),
     detection,
     targetFaPerHour,
   });
   const threshold = calibration.calibration.threshold;
-  const testStream = await streamScores(
-    net,
-    norm(audio.testStream),
-    audio.testStream.frames,
-    audio.testStream.seconds,
-  );
+  const testStream = await streamScores(net, norm(audio.testStream), audio.testStream.seconds);
   const test = evaluateWakeWord({
     positiveScores: await segmentScores(
       net,
@@ -115,4 +116,55 @@ export async function measureWakeModel(
     })),
     scoringSeconds: (performance.now() - started) / 1000,
   };
+}
+
+const { frames: WINDOW_FRAMES, bands: BANDS } = featureSpec(FEATURES);
+/** Windows slide by 0.1 s: 5 feature hops of 20 ms. */
+const STEP_FRAMES = 5;
+const INPUT = { inputShape: [WINDOW_FRAMES, BANDS, 1], batchSize: 128 };
+
+/**
+ * Window posteriors of a stream whose normalised features were computed
+ * once: each window's features are a slice of the stream's, so a long stream
+ * costs one feature pass however many models score it.
+ */
+async function streamScores(
+  model: tf.LayersModel,
+  features: Float32Array,
+  seconds: number,
+): Promise<StreamScores> {
+  const windows = slidingWindows(features, BANDS, WINDOW_FRAMES, STEP_FRAMES);
+  return {
+    scores: await predictWindows(model, windows.count, windows.at, INPUT),
+    windowSeconds: FEATURES.clipSeconds,
+    hopSeconds: (STEP_FRAMES * FEATURES.hopSize) / FEATURES.sampleRate,
+    hours: seconds / 3600,
+  };
+}
+
+/** The best smoothed posterior of each positive segment: what the streaming detector sees at its best. */
+async function segmentScores(
+  model: tf.LayersModel,
+  segments: Float32Array,
+  segmentFrames: number,
+  smoothing: number,
+): Promise<number[]> {
+  const size = segmentFrames * BANDS;
+  const count = segments.length / size;
+  const per = slidingWindows(segments.subarray(0, size), BANDS, WINDOW_FRAMES, STEP_FRAMES).count;
+  const all = await predictWindows(
+    model,
+    count * per,
+    (i) =>
+      slidingWindows(
+        segments.subarray(Math.floor(i / per) * size, (Math.floor(i / per) + 1) * size),
+        BANDS,
+        WINDOW_FRAMES,
+        STEP_FRAMES,
+      ).at(i % per),
+    INPUT,
+  );
+  return Array.from({ length: count }, (_, s) =>
+    peakSmoothed(all.slice(s * per, (s + 1) * per), smoothing),
+  );
 }

@@ -1,8 +1,3 @@
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
-
 import type { FeatureConfig, FeatureStats } from "@graft/audio";
 import {
   clipFeatures,
@@ -12,6 +7,7 @@ import {
   fitFeatureStats,
   normalizeInPlace,
 } from "@graft/audio";
+import type { Json } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
 /**
@@ -31,40 +27,12 @@ export const FEATURES: FeatureConfig = featureConfig({
 /** Values per clip. */
 export const CLIP_SIZE: number = featureSpec(FEATURES).frames * featureSpec(FEATURES).bands;
 
-/** A stable key for a cache entry: the feature configuration plus whatever identifies the audio. */
-export function cacheKey(...parts: unknown[]): string {
-  return createHash("sha1")
-    .update(JSON.stringify([featureConfigToJson(FEATURES), ...parts]))
-    .digest("hex")
-    .slice(0, 16);
-}
-
 /**
- * Float32 values cached in `file` under `key`: read back when the key
- * matches, else computed with `compute` and written (atomically) for next time.
+ * What identifies a cache entry: the feature configuration plus whatever
+ * identifies the audio (core's `FeatureCache` hashes it into the file name).
  */
-export async function cachedFloats(
-  file: string,
-  key: string,
-  compute: () => Promise<Float32Array>,
-): Promise<{ values: Float32Array; cached: boolean }> {
-  const keyFile = `${file}.key`;
-  if (existsSync(file) && existsSync(keyFile) && (await readFile(keyFile, "utf8")) === key) {
-    const bytes = await readFile(file);
-    const values = new Float32Array(
-      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-    );
-    return { values, cached: true };
-  }
-  const values = await compute();
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(
-    `${file}.tmp`,
-    new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
-  );
-  await rename(`${file}.tmp`, file);
-  await writeFile(keyFile, key);
-  return { values, cached: false };
+export function cacheKey(...parts: Json[]): Json {
+  return [featureConfigToJson(FEATURES), ...parts];
 }
 
 /** Features of `count` clips made one at a time by `clip(i)` (so the audio never sits in memory all at once). */

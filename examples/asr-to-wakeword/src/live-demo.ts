@@ -1,11 +1,10 @@
 import type { Detection } from "@graft/audio";
-import { createRng, StreamingDetector } from "@graft/audio";
+import { createRng, StreamingDetector, withPeak } from "@graft/audio";
 
-import { loadSpeech, withPeak } from "./clips.js";
 import type { SpokenUtterance } from "./corpus/synthesise.js";
 import { FEATURES } from "./features.js";
 import { preprocessorFor } from "./pretrain.js";
-import { positiveSegment } from "./stream.js";
+import { loadSpeech, positiveSegment } from "./stream.js";
 import type { WakeModel } from "./wakeword.js";
 
 const RATE = FEATURES.sampleRate;

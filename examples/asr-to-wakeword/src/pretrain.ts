@@ -12,6 +12,7 @@ import {
 import {
   createTransferModel,
   denseHead,
+  featureCacheKey,
   readManifest,
   stratifiedSplit,
   subsetDataset,
@@ -96,16 +97,18 @@ export async function pretrain(
   options: PretrainOptions,
 ): Promise<PretrainResult> {
   const { dir, epochs, seed, log } = options;
-  const key = cacheKey(
-    "pretrain",
-    data.count,
-    Array.from(data.features.subarray(0, 64)),
-    stats.mean,
-    options.width,
-    options.blocks,
-    options.gru,
-    epochs,
-    seed,
+  const key = featureCacheKey(
+    cacheKey(
+      "pretrain",
+      data.count,
+      Array.from(data.features.subarray(0, 64)),
+      Array.from(stats.mean),
+      options.width,
+      options.blocks,
+      options.gru,
+      epochs,
+      seed,
+    ),
   );
   if (!options.retrain && existsSync(dir)) {
     const manifest = await readManifest(dir).catch(() => undefined);

@@ -1,10 +1,15 @@
-import { extractFeatures, frameCount } from "@graft/audio";
+import type { Rng as Random } from "@graft/audio";
+import {
+  extractFeatures,
+  frameCount,
+  inRoom,
+  loadAudio,
+  trimSilence,
+  withPeak,
+} from "@graft/audio";
 
-import { loadSpeech, withPeak } from "./clips.js";
 import type { SpokenUtterance } from "./corpus/synthesise.js";
 import { FEATURES } from "./features.js";
-import type { Random } from "./noise.js";
-import { reverberate, roomImpulse } from "./reverb.js";
 
 const RATE = FEATURES.sampleRate;
 
@@ -30,18 +35,18 @@ export async function negativeStream(
     if (at >= stream.length) break;
     const utterance = utterances[i % utterances.length] as SpokenUtterance;
     let speech = withPeak(await loadSpeech(utterance.path, RATE), 0.2 + random() * 0.7);
-    if (random() < 0.5) {
-      const rt60 = 0.15 + random() * 0.45;
-      const padded = new Float32Array(speech.length + Math.round(rt60 * RATE * 0.5));
-      padded.set(speech);
-      speech = reverberate(padded, roomImpulse(rt60, RATE, random, { wet: 0.2 + random() * 0.5 }));
-    }
+    if (random() < 0.5) speech = inRoom(speech, 0.15 + random() * 0.45, RATE, random);
     const end = Math.min(stream.length, at + speech.length);
     for (let k = at; k < end; k++) stream[k] = (stream[k] as number) + (speech[k - at] as number);
     placements.push({ start: at / RATE, end: end / RATE, text: utterance.text });
     at = end;
   }
   return { samples: stream, placements };
+}
+
+/** A synthesised utterance at `sampleRate`, without the silence around it. */
+export async function loadSpeech(path: string, sampleRate: number): Promise<Float32Array> {
+  return trimSilence(await loadAudio(path, sampleRate), sampleRate);
 }
 
 /** Where an utterance was spoken in a stream, in seconds. */

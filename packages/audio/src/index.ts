@@ -5,6 +5,7 @@ export { decodeWav, decodeWavBytes } from "./decode/decode-wav.js";
 export type { DecodedAudio } from "./decode/decode-wav.js";
 export { resample } from "./decode/resample.js";
 export type { ResampleOptions } from "./decode/resample.js";
+export { loadAudio } from "./decode/load-audio.js";
 export { fitLength } from "./decode/fit-length.js";
 export type { FitLengthOptions, FitMode } from "./decode/fit-length.js";
 
@@ -21,6 +22,12 @@ export { createRng, randomInt, randomUniform } from "./augment/rng.js";
 export type { Rng } from "./augment/rng.js";
 export { applyGain, augmentWaveform, mixNoise, timeShift } from "./augment/waveform.js";
 export type { WaveformAugmentOptions } from "./augment/waveform.js";
+export { colouredNoise, noiseBeds, scaleToRms } from "./augment/noise.js";
+export type { NoiseColour } from "./augment/noise.js";
+export { reverberate, roomImpulse } from "./augment/reverb.js";
+export type { ImpulseResponse, RoomImpulseOptions } from "./augment/reverb.js";
+export { inRoom, noiseClip, speechClip, trimSilence, withPeak } from "./augment/speech-clip.js";
+export type { SpeechClipOptions } from "./augment/speech-clip.js";
 export { specAugment, specAugmentBatch } from "./augment/spec-augment.js";
 export type { SpecAugmentOptions } from "./augment/spec-augment.js";
 
@@ -43,6 +50,8 @@ export { modelScoreFn, toScoreFn } from "./stream/score-fn.js";
 export type { ScoreFn, Scorer } from "./stream/score-fn.js";
 export { detectStream, StreamingDetector } from "./stream/streaming-detector.js";
 export type { StreamOptions } from "./stream/streaming-detector.js";
+export { peakSmoothed, predictWindows, slidingWindows } from "./stream/score-windows.js";
+export type { PredictWindowsOptions, SlidingWindows } from "./stream/score-windows.js";
 export { scoreStream } from "./stream/score-stream.js";
 export type { ScoreStreamOptions, StreamScores } from "./stream/score-stream.js";
 

@@ -1,9 +1,10 @@
-// Shared helpers for graft's native kernels (WebAssembly SIMD128).
+// Shared helpers for graft's native kernels (WebAssembly SIMD128, or relaxed
+// SIMD where MADD says so).
 //
 // The kernels run on the memory of tfjs-backend-wasm's own module, which
 // graft's module imports. So nothing here may touch memory the caller did not
 // hand over: no static data, no C stack (clang keeps every local in a wasm
-// local when no local has its address taken; scripts/build-native.mjs checks
+// local when no local has its address taken; scripts/build-native.ts checks
 // the compiled module for a data section and for stack-pointer use).
 #pragma once
 #include <wasm_simd128.h>
@@ -15,8 +16,16 @@ typedef v128_t f32x4;
 #define STORE wasm_v128_store
 #define SPLAT wasm_v128_load32_splat
 #define ZERO4 wasm_f32x4_splat(0.f)
+#ifdef __wasm_relaxed_simd__
+// c += a·b as one f32x4.relaxed_madd (a fused multiply-add where the CPU has
+// one). The relaxed-SIMD build only (clang-16 -mrelaxed-simd, whose header
+// lacks wasm_f32x4_relaxed_madd, hence the builtin).
+#define MADD(c, a, b) \
+  c = (f32x4)__builtin_wasm_relaxed_madd_f32x4((__f32x4)(a), (__f32x4)(b), (__f32x4)(c))
+#else
 // c += a·b (wasm SIMD128 has no fused multiply-add).
 #define MADD(c, a, b) c = wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
+#endif
 
 // Rows of output pixels processed per block: big enough that per-block work
 // is amortised, small enough that a block of patches stays in L2.

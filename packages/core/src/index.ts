@@ -49,15 +49,47 @@ export type { TransferOptions } from "./transfer/transfer-model.js";
 export { applyFreezePolicy, formatFreezePolicy, parseFreezePolicy } from "./transfer/freeze.js";
 export type { FreezePolicy } from "./transfer/freeze.js";
 export { checkInputSpec, describeSpec } from "./transfer/input-spec.js";
-export { copyWeightsByName, recalibrateBatchNorm, setBatchNormMomentum } from "./transfer/batch-norm.js";
+export {
+  copyWeightsByName,
+  recalibrateBatchNorm,
+  setBatchNormMomentum,
+} from "./transfer/batch-norm.js";
 export type { SaveOptions } from "./transfer/save-transfer.js";
 
 export type { EpochRecord, TrainingHistory } from "./train/fit.js";
 export type { FitOptions, ProgressEvent, TrainingPhase } from "./train/options.js";
+export {
+  activationBytesPerExample,
+  chooseMicroBatch,
+  trainingMemoryBudget,
+} from "./train/memory-budget.js";
+export type { MemoryBudget, MicroBatchRequest } from "./train/memory-budget.js";
 export { FeatureCache, featureCacheKey } from "./cache/feature-cache.js";
 
 export { collectBatches, subsetDataset, tensorDataset } from "./data/tensor-dataset.js";
 export { createRng, stratifiedSplit } from "./data/index.js";
+
+export {
+  crossValidateProbe,
+  exploreFeatures,
+  exploreTable,
+  featuresOf,
+  holdoutProbe,
+  randomlyInitialised,
+  rawInputs,
+  stratifiedFolds,
+  trainSoftmaxProbe,
+} from "./probe/index.js";
+export type {
+  CrossValidateOptions,
+  CrossValidation,
+  ExploredCandidate,
+  ExploreOptions,
+  FeatureCandidate,
+  SoftmaxProbe,
+  SoftmaxProbeOptions,
+  Spread,
+} from "./probe/index.js";
 export type { Rng, Split, SplitOptions } from "./data/index.js";
 
 export {
@@ -68,7 +100,14 @@ export {
   oneVsRestRoc,
   rocCurve,
 } from "./evaluate/index.js";
-export type { ClassificationReport, ClassMetrics, ClassRoc, EvaluateOptions, EvaluationReport, RocCurve } from "./evaluate/index.js";
+export type {
+  ClassificationReport,
+  ClassMetrics,
+  ClassRoc,
+  EvaluateOptions,
+  EvaluationReport,
+  RocCurve,
+} from "./evaluate/index.js";
 
 export { loadPredictor, toPrediction } from "./predict/predictor.js";
 export type { LoadPredictorOptions, Prediction, Predictor } from "./predict/predictor.js";

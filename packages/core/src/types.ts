@@ -112,8 +112,12 @@ export interface Provenance {
   readonly pooling?: Pooling;
 }
 
-/** Pooling appended after a cut that leaves a spatial or temporal feature map. */
-export type Pooling = "none" | "avg" | "max";
+/**
+ * Pooling appended after a cut that leaves a spatial or temporal feature map;
+ * `avg+max` concatenates both (twice the features: the mean keeps diffuse
+ * evidence, the max a small local one).
+ */
+export type Pooling = "none" | "avg" | "max" | "avg+max";
 
 /**
  * A trunk that maps an input batch to features. `model` is a LayersModel, so it

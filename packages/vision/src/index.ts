@@ -29,10 +29,16 @@ export { smallCnn } from "./backbones/small-cnn.js";
 export type { SmallCnnOptions } from "./backbones/small-cnn.js";
 export {
   pretrainedMobileNetV2,
+  pretrainedMobileNetV2Model,
   PRETRAINED_MOBILENET_V2_TASK,
 } from "./backbones/pretrained-mobilenet-v2.js";
 export type { PretrainedMobileNetV2Options } from "./backbones/pretrained-mobilenet-v2.js";
 export { loadNsfwjsMobileNetV2, NSFWJS_VERSION, nsfwjsModelDir } from "./backbones/nsfwjs-model.js";
+
+export { exploreCuts, MOBILENET_V2_CUTS } from "./explore/explore-cuts.js";
+export type { CutExploration, ExploreCutsOptions } from "./explore/explore-cuts.js";
+export { multiCutFeatures } from "./explore/multi-cut-features.js";
+export type { CandidatePooling, MultiCutFeaturesOptions } from "./explore/multi-cut-features.js";
 
 export { gradCam } from "./explain/grad-cam.js";
 export type { GradCamOptions } from "./explain/grad-cam.js";

@@ -26,11 +26,18 @@ export function specAugment(
   features: Float32Array,
   shape: { frames: number; bands: number },
   rng: Rng,
-  { timeMasks = 2, maxTimeWidth = 10, frequencyMasks = 2, maxFrequencyWidth = 6, fill = "mean" }: SpecAugmentOptions = {},
+  {
+    timeMasks = 2,
+    maxTimeWidth = 10,
+    frequencyMasks = 2,
+    maxFrequencyWidth = 6,
+    fill = "mean",
+  }: SpecAugmentOptions = {},
 ): Float32Array {
   const { frames, bands } = shape;
   const out = features.slice();
-  const value = fill === "mean" ? features.reduce((s, v) => s + v, 0) / Math.max(1, features.length) : fill;
+  const value =
+    fill === "mean" ? features.reduce((s, v) => s + v, 0) / Math.max(1, features.length) : fill;
   for (let m = 0; m < timeMasks; m++) {
     const width = randomInt(rng, 0, Math.min(maxTimeWidth, frames));
     const start = randomInt(rng, 0, frames - width);
@@ -48,11 +55,19 @@ export function specAugment(
  * {@link specAugment} applied to each example of a `[n, frames, bands(, 1)]`
  * batch, with independent masks. Returns a new tensor; `batch` is not disposed.
  */
-export function specAugmentBatch(batch: tf.Tensor, rng: Rng, options: SpecAugmentOptions = {}): tf.Tensor {
+export function specAugmentBatch(
+  batch: tf.Tensor,
+  rng: Rng,
+  options: SpecAugmentOptions = {},
+): tf.Tensor {
   const [n = 0, frames = 0, bands = 0] = batch.shape;
   const size = frames * bands;
   const data = batch.dataSync() as Float32Array;
   const out = new Float32Array(data.length);
-  for (let i = 0; i < n; i++) out.set(specAugment(data.subarray(i * size, (i + 1) * size), { frames, bands }, rng, options), i * size);
+  for (let i = 0; i < n; i++)
+    out.set(
+      specAugment(data.subarray(i * size, (i + 1) * size), { frames, bands }, rng, options),
+      i * size,
+    );
   return tf.tensor(out, batch.shape, "float32");
 }

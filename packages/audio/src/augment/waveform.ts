@@ -15,17 +15,24 @@ function power(samples: Float32Array): number {
  * loops when it is shorter than the signal. A silent signal or silent noise
  * leaves the signal unchanged. Returns a new array.
  */
-export function mixNoise(signal: Float32Array, noise: Float32Array, snrDb: number, rng: Rng): Float32Array {
+export function mixNoise(
+  signal: Float32Array,
+  noise: Float32Array,
+  snrDb: number,
+  rng: Rng,
+): Float32Array {
   if (noise.length === 0) throw new ConfigError("mixNoise: the noise has no samples.");
   const out = signal.slice();
   const signalPower = power(signal);
   const offset = randomInt(rng, 0, noise.length - 1);
   let noisePower = 0;
-  for (let i = 0; i < signal.length; i++) noisePower += (noise[(offset + i) % noise.length] as number) ** 2;
+  for (let i = 0; i < signal.length; i++)
+    noisePower += (noise[(offset + i) % noise.length] as number) ** 2;
   noisePower /= Math.max(1, signal.length);
   if (signalPower === 0 || noisePower === 0) return out;
   const scale = Math.sqrt(signalPower / (noisePower * 10 ** (snrDb / 10)));
-  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + scale * (noise[(offset + i) % noise.length] as number);
+  for (let i = 0; i < out.length; i++)
+    out[i] = (out[i] as number) + scale * (noise[(offset + i) % noise.length] as number);
   return out;
 }
 
@@ -61,10 +68,15 @@ export interface WaveformAugmentOptions {
 }
 
 /** Random shift, gain and noise from `rng`, in that order: one augmented copy of `signal`. */
-export function augmentWaveform(signal: Float32Array, rng: Rng, options: WaveformAugmentOptions = {}): Float32Array {
+export function augmentWaveform(
+  signal: Float32Array,
+  rng: Rng,
+  options: WaveformAugmentOptions = {},
+): Float32Array {
   const { noise, snrDb = [5, 20], gainDb, maxShift } = options;
   let out = signal;
-  if (maxShift !== undefined && maxShift > 0) out = timeShift(out, randomInt(rng, -maxShift, maxShift));
+  if (maxShift !== undefined && maxShift > 0)
+    out = timeShift(out, randomInt(rng, -maxShift, maxShift));
   if (gainDb) out = applyGain(out, gainDb[0] + rng() * (gainDb[1] - gainDb[0]));
   if (noise) out = mixNoise(out, noise, snrDb[0] + rng() * (snrDb[1] - snrDb[0]), rng);
   return out === signal ? signal.slice() : out;

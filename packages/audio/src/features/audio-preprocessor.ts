@@ -2,8 +2,7 @@ import type { AudioInputSpec, Json, Preprocessor } from "@graft/core";
 import { ConfigError } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
-import { decodeWav } from "../decode/decode-wav.js";
-import { resample } from "../decode/resample.js";
+import { loadAudio } from "../decode/load-audio.js";
 import { clipFeatures } from "./extract-features.js";
 import type { FeatureConfig, FeatureConfigOptions } from "./feature-config.js";
 import { featureConfig, featureConfigToJson, featureSpec } from "./feature-config.js";
@@ -32,8 +31,7 @@ export function audioPreprocessor(options: FeatureConfigOptions = {}): AudioPrep
   const features = async (raw: AudioRaw): Promise<Float32Array> => {
     let samples: Float32Array;
     if (typeof raw === "string") {
-      const decoded = await decodeWav(raw);
-      samples = decoded.sampleRate === config.sampleRate ? decoded.samples : resample(decoded.samples, decoded.sampleRate, config.sampleRate);
+      samples = await loadAudio(raw, config.sampleRate);
     } else if (raw instanceof Float32Array) {
       samples = raw;
     } else {

@@ -1,10 +1,10 @@
 import { ConfigError } from "@graft/core";
-import * as tf from "@tensorflow/tfjs";
 
 import { extractFeatures } from "../features/extract-features.js";
 import { clipSamples } from "../features/feature-config.js";
 import type { Scorer } from "./score-fn.js";
 import { toScoreFn } from "./score-fn.js";
+import { predictWindows, slidingWindows } from "./score-windows.js";
 
 /** Options of {@link scoreStream}. */
 export interface ScoreStreamOptions {
@@ -66,24 +66,6 @@ function sharedFeatureScores(
   const config = scorer.preprocessor.featureConfig;
   const { frames, bands } = scorer.preprocessor.spec;
   if (sampleRate !== config.sampleRate || window !== clipSamples(config) || hop % config.hopSize !== 0) return undefined;
-  const all = extractFeatures(samples, config);
-  const step = (hop / config.hopSize) * bands;
-  const size = frames * bands;
-  const outputIndex = scorer.outputIndex ?? 0;
-  return (async () => {
-    const scores: number[] = [];
-    for (let first = 0; first < count; first += batchSize) {
-      const n = Math.min(batchSize, count - first);
-      const batch = new Float32Array(n * size);
-      for (let i = 0; i < n; i++) batch.set(all.subarray((first + i) * step, (first + i) * step + size), i * size);
-      const values = tf.tidy(() => {
-        const out = scorer.model.predict(tf.tensor4d(batch, [n, frames, bands, 1])) as tf.Tensor;
-        return out.reshape([n, -1]).slice([0, outputIndex], [n, 1]).dataSync();
-      });
-      scores.push(...values);
-      // Let other work (and a Ctrl-C) through between batches of a long stream.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return scores;
-  })();
+  const windows = slidingWindows(extractFeatures(samples, config), bands, frames, hop / config.hopSize);
+  return predictWindows(scorer.model, count, windows.at, { inputShape: [frames, bands, 1], batchSize, outputIndex: scorer.outputIndex ?? 0 });
 }

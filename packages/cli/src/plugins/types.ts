@@ -5,6 +5,7 @@ import type {
   HeadFactory,
   InputSpec,
   Json,
+  Pooling,
   Preprocessor,
 } from "@graft/core";
 
@@ -65,7 +66,7 @@ export interface CliPlugin {
   head?(name: string, units: readonly number[], dropout: number): HeadFactory | undefined;
   /** Built-in pre-trained sources for `graft transfer --backbone`. */
   readonly builtins: Readonly<
-    Record<string, (cut: CutSpec, pooling: "none" | "avg" | "max") => Promise<Backbone>>
+    Record<string, (cut: CutSpec, pooling: Pooling) => Promise<Backbone>>
   >;
 }
 

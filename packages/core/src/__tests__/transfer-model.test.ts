@@ -161,6 +161,17 @@ describe("cutBackbone", () => {
     expect(pooled.featureShape).toEqual([5]);
     const features = pooled.model.predict(tf.ones([2, 6, 6, 2])) as tf.Tensor;
     expect(features.shape).toEqual([2, 5]);
+    const both = cutBackbone(cnn, { at: "conv", pooling: "avg+max" });
+    expect(both.featureShape).toEqual([10]);
+    expect(both.provenance.pooling).toBe("avg+max");
+    const [avgGap, maxGap] = tf.tidy(() => {
+      const x = tf.randomUniform([2, 6, 6, 2], 0, 1, "float32", 1);
+      const [avg, max] = tf.split(both.model.predict(x) as tf.Tensor2D, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+      const map = cutBackbone(cnn, { at: "conv" }).model.predict(x) as tf.Tensor4D;
+      return [avg.sub(map.mean([1, 2])).abs().max().dataSync()[0], max.sub(map.max([1, 2])).abs().max().dataSync()[0]];
+    });
+    expect(avgGap).toBeLessThan(1e-6);
+    expect(maxGap).toBeLessThan(1e-6);
     tf.dispose([features]);
     source.dispose();
     cnn.dispose();

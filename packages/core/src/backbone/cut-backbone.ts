@@ -46,7 +46,7 @@ export function cutBackbone(model: tf.LayersModel, options: CutBackboneOptions =
   }
   const pooling = options.pooling === "auto" ? (output.shape.length > 2 ? "avg" : "none") : (options.pooling ?? "none");
   const taken = new Set(layerNames(model));
-  if (pooling !== "none") output = pool(output, pooling, uniqueName(`${cutLayer.name}_${pooling}pool`, taken));
+  if (pooling !== "none") output = pool(output, pooling, uniqueName(`${cutLayer.name}_${pooling.replace("+", "")}pool`, taken));
   const inputs = model.inputs;
   if (inputs.length !== 1) {
     throw new ConfigError(`Expected a model with one input, got ${inputs.length}.`);
@@ -106,17 +106,20 @@ function findCutLayer(model: tf.LayersModel, options: CutBackboneOptions): tf.la
 function pool(x: tf.SymbolicTensor, pooling: Exclude<Pooling, "none">, name: string): tf.SymbolicTensor {
   const rank = x.shape.length;
   if (rank === 2) return x;
-  if (rank === 4) {
-    const layer =
-      pooling === "avg" ? tf.layers.globalAveragePooling2d({ name }) : tf.layers.globalMaxPooling2d({ name });
-    return layer.apply(x) as tf.SymbolicTensor;
+  if (rank !== 3 && rank !== 4) {
+    throw new ConfigError(`Cannot pool a feature map of rank ${rank} (shape [${x.shape.join(", ")}]); expected rank 3 or 4.`);
   }
-  if (rank === 3) {
+  const global = (kind: "avg" | "max", layerName: string): tf.SymbolicTensor => {
+    const args = { name: layerName };
     const layer =
-      pooling === "avg" ? tf.layers.globalAveragePooling1d({ name }) : tf.layers.globalMaxPooling1d({ name });
+      rank === 4
+        ? kind === "avg" ? tf.layers.globalAveragePooling2d(args) : tf.layers.globalMaxPooling2d(args)
+        : kind === "avg" ? tf.layers.globalAveragePooling1d(args) : tf.layers.globalMaxPooling1d(args);
     return layer.apply(x) as tf.SymbolicTensor;
-  }
-  throw new ConfigError(`Cannot pool a feature map of rank ${rank} (shape [${x.shape.join(", ")}]); expected rank 3 or 4.`);
+  };
+  if (pooling !== "avg+max") return global(pooling, name);
+  const both = [global("avg", `${name}_avg`), global("max", `${name}_max`)];
+  return tf.layers.concatenate({ name, axis: -1 }).apply(both) as tf.SymbolicTensor;
 }
 
 /**

@@ -15,8 +15,8 @@ export interface FeatureKeyParts {
   readonly datasetKey: string;
 }
 
-/** Cache key: changes whenever weights, cut point, preprocessing or examples change. */
-export function featureCacheKey(parts: FeatureKeyParts): string {
+/** Cache key: changes whenever weights, cut point, preprocessing or examples change (or any other `parts` do). */
+export function featureCacheKey(parts: FeatureKeyParts | Json): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 32);
 }
 
@@ -35,34 +35,67 @@ export class FeatureCache {
     options: { batchSize: number; preprocessing?: Json },
   ): Promise<tf.Tensor> {
     if (data.key === undefined) return computeFeatures(backbone, data, options.batchSize);
-    const key = featureCacheKey({
+    const parts: FeatureKeyParts = {
       weightsSha256: backbone.provenance.weightsSha256 ?? "",
       cutAt: backbone.provenance.cutAt ?? backbone.name,
       preprocessing: options.preprocessing ?? null,
       datasetKey: data.key,
+    };
+    const meta = join(this.dir, `${featureCacheKey(parts)}.json`);
+    let shape: number[] | undefined;
+    const { values } = await this.floats(parts, async () => {
+      const features = await computeFeatures(backbone, data, options.batchSize);
+      shape = features.shape;
+      const computed = (await features.data()) as Float32Array;
+      features.dispose();
+      await mkdir(this.dir, { recursive: true });
+      await writeAtomically(meta, JSON.stringify(shape));
+      return computed;
     });
-    const bin = join(this.dir, `${key}.f32`);
-    const meta = join(this.dir, `${key}.json`);
+    shape ??= JSON.parse(await readFile(meta, "utf8")) as number[];
+    return tf.tensor(values, shape);
+  }
+
+  /**
+   * Any float32 array kept on disk under a key made from `parts` (e.g. the
+   * features of a long recording, or of augmented clips, plus whatever
+   * identifies them): read back when present, else made by `compute` and
+   * written atomically for next time.
+   */
+  async floats(
+    parts: Json | FeatureKeyParts,
+    compute: () => Promise<Float32Array>,
+  ): Promise<{ values: Float32Array; cached: boolean }> {
+    const bin = join(this.dir, `${featureCacheKey(parts)}.f32`);
     try {
-      const shape = JSON.parse(await readFile(meta, "utf8")) as number[];
       const bytes = await readFile(bin);
-      const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-      if (values.length === shape.reduce((a, b) => a * b, 1)) return tf.tensor(values, shape);
+      return {
+        values: new Float32Array(
+          bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+        ),
+        cached: true,
+      };
     } catch {
       // Not cached yet (or unreadable): compute below.
     }
-    const features = await computeFeatures(backbone, data, options.batchSize);
+    const values = await compute();
     await mkdir(this.dir, { recursive: true });
-    const values = await features.data();
     await writeAtomically(bin, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-    await writeAtomically(meta, JSON.stringify(features.shape));
-    return features;
+    return { values, cached: false };
   }
 }
 
 /** Runs the backbone in inference mode over `data`, batch by batch. */
-export function computeFeatures(backbone: Backbone, data: Dataset, batchSize: number): Promise<tf.Tensor> {
-  return collectBatches(data, batchSize, (x) => backbone.model.predict(x, { batchSize }) as tf.Tensor);
+export function computeFeatures(
+  backbone: Backbone,
+  data: Dataset,
+  batchSize: number,
+): Promise<tf.Tensor> {
+  return collectBatches(
+    data,
+    batchSize,
+    (x) => backbone.model.predict(x, { batchSize }) as tf.Tensor,
+  );
 }
 
 async function writeAtomically(path: string, content: Uint8Array | string): Promise<void> {

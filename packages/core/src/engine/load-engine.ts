@@ -13,7 +13,7 @@ export interface Engine {
   readonly name: EngineName;
   /** TF.js backend name (`tensorflow`, `wasm`, `cpu`). */
   readonly backend: string;
-  /** One line for logs, e.g. "graft engine: wasm (tfjs-node-gpu: not installed; tfjs-node: not installed)". */
+  /** One line for logs, e.g. "graft engine: wasm, relaxed-simd kernels (gpu: not installed; node: not installed)". */
   readonly description: string;
   /** Why each faster engine was skipped. */
   readonly skipped: readonly { readonly name: EngineName; readonly reason: string }[];
@@ -85,16 +85,9 @@ async function pick(forced: EngineName | undefined, threads: number): Promise<En
   const order = forced ? [forced] : ENGINE_NAMES;
   const skipped: { name: EngineName; reason: string }[] = [];
   for (const name of order) {
+    let backend: string;
     try {
-      const backend = await activate(name, threads);
-      const threaded = name === "wasm" && threads > 1 ? ` with ${threads} threads` : "";
-      const why = skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
-      return {
-        name,
-        backend,
-        skipped,
-        description: `graft engine: ${name}${threaded}${forced ? " (forced by GRAFT_ENGINE)" : ""}${why ? ` (${why})` : ""}`,
-      };
+      backend = await activate(name, threads);
     } catch (error) {
       if (forced) {
         throw new EngineError(`The "${name}" engine could not be loaded: ${reason(error)}`, {
@@ -103,7 +96,18 @@ async function pick(forced: EngineName | undefined, threads: number): Promise<En
         });
       }
       skipped.push({ name, reason: reason(error) });
+      continue;
     }
+    const threaded = name === "wasm" && threads > 1 ? ` with ${threads} threads` : "";
+    // Outside the try: a bad GRAFT_WASM_SIMD is the user's to fix, not a reason to fall back.
+    const kernels = name === "wasm" ? await nativeKernelsLabel() : "";
+    const why = skipped.map((s) => `${s.name}: ${s.reason}`).join("; ");
+    return {
+      name,
+      backend,
+      skipped,
+      description: `graft engine: ${name}${threaded}${kernels}${forced ? " (forced by GRAFT_ENGINE)" : ""}${why ? ` (${why})` : ""}`,
+    };
   }
   throw new EngineError(
     `No TF.js engine could be loaded (${skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}).`,
@@ -135,6 +139,13 @@ async function activate(name: EngineName, threads: number): Promise<string> {
       await setBackend("cpu");
       return "cpu";
   }
+}
+
+/** Which build of graft's native kernels the wasm engine runs, e.g. ", relaxed-simd kernels". */
+async function nativeKernelsLabel(): Promise<string> {
+  if (process.env["GRAFT_WASM_NATIVE"] === "0") return ", native kernels off";
+  const { nativeBuild } = await import("./wasm/native/build.js");
+  return `, ${nativeBuild()} kernels`;
 }
 
 async function setBackend(backend: string): Promise<void> {

@@ -3,9 +3,10 @@ import * as tf from "@tensorflow/tfjs";
 import { range } from "../data/tensor-dataset.js";
 import { TrainingError } from "../errors.js";
 import type { Dataset, Task } from "../types.js";
+import { accumulatedStep } from "./accumulate.js";
 import { countCorrect, weightedLoss } from "./loss.js";
 import type { FitOptions } from "./options.js";
-import { applyStep, type ParamGroup } from "./param-groups.js";
+import type { ParamGroup } from "./param-groups.js";
 import { targetsFor } from "./targets.js";
 
 /** One epoch's work, as `fit` hands it over. */
@@ -24,6 +25,8 @@ export interface EpochRun {
   /** Phase and epoch in words, for the NaN message. */
   readonly where: string;
   readonly learningRate: number;
+  /** Examples per forward/backward pass (gradients accumulate over a batch's passes). */
+  readonly microBatchSize: number;
 }
 
 /** One pass over `order` in batches; the loss summed over examples and the correct count, or "aborted". */
@@ -38,15 +41,7 @@ export async function runEpoch(
     const ids = order.slice(start, start + batchSize);
     const x = await data.batch(ids);
     const y = targetsFor(run.task, data.labels, ids);
-    const [loss, right] = trainBatch(
-      run.runner,
-      run.groups,
-      run.task,
-      x,
-      y,
-      run.classWeights,
-      run.augment,
-    );
+    const [loss, right] = accumulatedStep(run, x, y);
     tf.dispose([x, y]);
     const both = tf.stack([loss, right]);
     const [lossValue = NaN, rightValue = 0] = await both.data();
@@ -60,33 +55,6 @@ export async function runEpoch(
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { lossSum, correct };
-}
-
-function trainBatch(
-  runner: tf.LayersModel,
-  groups: readonly ParamGroup[],
-  task: Task,
-  x: tf.Tensor,
-  y: tf.Tensor,
-  classWeights: readonly number[] | undefined,
-  augment: FitOptions["augment"],
-): [tf.Scalar, tf.Scalar] {
-  return tf.tidy(() => {
-    const input = augment ? augment(x) : x;
-    let probs: tf.Tensor | undefined;
-    const loss = applyStep(groups, () => {
-      const p = runner.apply(input, { training: true }) as tf.Tensor;
-      probs = tf.keep(p);
-      return weightedLoss(task, p, y, classWeights);
-    });
-    const p = probs as tf.Tensor;
-    // Clipping inside the loss hides NaN outputs; poison the loss so they are caught.
-    const finite = tf.all(tf.isFinite(p));
-    const checked = tf.where(finite, loss, tf.scalar(Number.NaN)) as tf.Scalar;
-    const right = countCorrect(task, p, y);
-    p.dispose();
-    return [checked, right];
-  });
 }
 
 /** Loss and accuracy of `runner` on `data`, in inference mode. */

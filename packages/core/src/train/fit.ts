@@ -7,11 +7,13 @@ import { range, subsetDataset, tensorDataset } from "../data/tensor-dataset.js";
 import { formatFreezePolicy, type FreezePolicy } from "../transfer/freeze.js";
 import type { Backbone, Dataset, Json, Task } from "../types.js";
 import { writeCheckpoint, type CheckpointState } from "./checkpoint.js";
+import { freezeBatchNormStatistics, runFrozenLayersInInferenceMode } from "../transfer/frozen-inference.js";
 import { EarlyStopping } from "./early-stopping.js";
 import { runEpoch, validate } from "./epoch.js";
 import type { FitOptions, TrainingPhase } from "./options.js";
 import { validateFitOptions } from "./options.js";
 import { createParamGroup, disposeParamGroups, type ParamGroup } from "./param-groups.js";
+import { resolveMicroBatch } from "./memory-budget.js";
 import { resumeFrom } from "./resume.js";
 import { balancedClassWeights, checkLabels } from "./targets.js";
 
@@ -32,6 +34,8 @@ export interface EpochRecord {
   readonly epoch: number;
   readonly freeze: string;
   readonly cachedFeatures: boolean;
+  /** Examples per forward/backward pass (gradients of a batch's passes are accumulated). */
+  readonly microBatchSize?: number;
   readonly metrics: Readonly<Record<string, number>>;
   readonly seconds: number;
 }
@@ -91,6 +95,8 @@ export async function fit(
     batchesDone = records.length * batchesPerEpoch;
   }
 
+  runFrozenLayersInInferenceMode(net.model.layers);
+  freezeBatchNormStatistics(net.model.layers, options.freezeBatchNorm === true);
   try {
     for (const [phaseIndex, phase] of phases.entries()) {
       if (stopped === "aborted") break;
@@ -107,6 +113,10 @@ export async function fit(
       const trainSet = await source(train);
       const valSet = validation ? await source(validation) : undefined;
       const lr = phase.learningRate ?? learningRate;
+      const microBatchSize = resolveMicroBatch(options.microBatchSize ?? "auto", batchSize, runner, [
+        ...net.headModel.trainableWeights,
+        ...(backboneTrains ? net.backbone.model.trainableWeights : []),
+      ]);
       const groups: ParamGroup[] = [
         createParamGroup("head", net.headModel.trainableWeights, optimizer, lr),
       ];
@@ -170,6 +180,7 @@ export async function fit(
             },
             where: `${phaseName}, epoch ${epoch}`,
             learningRate: lr,
+            microBatchSize,
           });
           if (sums === "aborted") {
             stopped = "aborted";
@@ -191,6 +202,7 @@ export async function fit(
             epoch,
             freeze: formatFreezePolicy(net.freezePolicy),
             cachedFeatures: useCache,
+            microBatchSize,
             metrics,
             seconds: (performance.now() - epochStart) / 1000,
           });
@@ -238,6 +250,7 @@ export async function fit(
       if (stopped === "early-stopping" && phaseIndex < phases.length - 1) stopped = undefined;
     }
   } finally {
+    freezeBatchNormStatistics(net.model.layers, false);
     for (const d of cached.values()) d.dispose?.();
     if (resumed) {
       tf.dispose(

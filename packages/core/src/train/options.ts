@@ -52,6 +52,23 @@ export interface FitOptions {
   phases?: readonly TrainingPhase[];
   /** @default 32 */
   batchSize?: number;
+  /**
+   * Examples per forward/backward pass. A batch of `batchSize` examples is
+   * split into micro-batches whose gradients are accumulated into one update,
+   * so `batchSize` means the same on every engine. `"auto"` picks the largest
+   * micro-batch whose activations fit the engine's memory (on wasm, its 4 GiB
+   * heap) and throws a `TrainingError` when one example does not fit.
+   * Trainable BatchNormalization layers then see micro-batch statistics; see
+   * `freezeBatchNorm`. @default "auto"
+   */
+  microBatchSize?: number | "auto";
+  /**
+   * Run BatchNormalization layers with their moving statistics while training
+   * (inference mode): unfrozen BN layers still learn scale and offset, but do
+   * not normalise by (micro-)batch statistics nor update their averages. The
+   * usual choice when fine-tuning on small data. @default false
+   */
+  freezeBatchNorm?: boolean;
   /** @default 1e-3 */
   learningRate?: number;
   /** @default "adam" */
@@ -100,6 +117,7 @@ export function validateFitOptions(options: FitOptions): void {
   };
   positiveInt("batchSize", options.batchSize);
   positiveInt("epochs", options.epochs);
+  if (options.microBatchSize !== "auto") positiveInt("microBatchSize", options.microBatchSize);
   options.phases?.forEach((p, i) => {
     if (!Number.isInteger(p.epochs) || p.epochs < 0) {
       throw new ConfigError(`phases[${i}].epochs must be a non-negative integer, got ${p.epochs}.`);

@@ -34,8 +34,14 @@ export function createParamGroup(
  * owns it).
  */
 export function applyStep(groups: readonly ParamGroup[], loss: () => tf.Scalar): tf.Scalar {
-  const varList = groups.flatMap((g) => g.variables);
-  const { value, grads } = tf.variableGrads(loss, varList);
+  const { value, grads } = tf.variableGrads(loss, groups.flatMap((g) => g.variables));
+  applyGroupGradients(groups, grads);
+  tf.dispose(grads);
+  return value;
+}
+
+/** Updates each group by its own optimizer from `grads` (by variable name); the caller keeps `grads`. */
+export function applyGroupGradients(groups: readonly ParamGroup[], grads: tf.NamedTensorMap): void {
   for (const group of groups) {
     if (group.variables.length === 0 || group.learningRate === 0) continue;
     const named: tf.NamedTensorMap = {};
@@ -45,8 +51,6 @@ export function applyStep(groups: readonly ParamGroup[], loss: () => tf.Scalar):
     }
     group.optimizer.applyGradients(named);
   }
-  tf.dispose(grads);
-  return value;
 }
 
 /** Releases the groups' optimizer state. */

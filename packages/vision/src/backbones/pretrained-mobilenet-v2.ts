@@ -42,7 +42,7 @@ export async function pretrainedMobileNetV2({
   pooling = "avg",
   inputSize = 224,
 }: PretrainedMobileNetV2Options = {}): Promise<Backbone> {
-  const full = await atSize(await loadNsfwjsMobileNetV2(), inputSize);
+  const full = await pretrainedMobileNetV2Model({ inputSize });
   const layer = full.layers.find((l) => l.name === cutAt);
   if (!layer) {
     const names = full.layers.map((l) => l.name);
@@ -51,8 +51,6 @@ export async function pretrainedMobileNetV2({
       fix: `pick one of: ${names.filter((n) => /relu|add|project_BN/.test(n)).join(", ")}`,
     });
   }
-  // The bundle marks its early layers trainable: false; freezing is the transfer policy's call, not the loader's.
-  for (const l of full.layers) l.trainable = true;
   const inputSpec: ImageInputSpec = {
     kind: "image",
     height: inputSize,
@@ -75,6 +73,20 @@ export async function pretrainedMobileNetV2({
   // The cut shares its layers with `full`; free the weights of the layers it dropped (the 5-class top).
   releaseUnusedLayers(full, backbone);
   return backbone;
+}
+
+/**
+ * The whole pre-trained network (up to its 5-class output) at `inputSize`,
+ * every layer trainable: what {@link pretrainedMobileNetV2} cuts, and what the
+ * cut explorer reads several layers of at once. The caller disposes it.
+ */
+export async function pretrainedMobileNetV2Model({
+  inputSize = 224,
+}: Pick<PretrainedMobileNetV2Options, "inputSize"> = {}): Promise<LayersModel> {
+  const full = atSize(await loadNsfwjsMobileNetV2(), inputSize);
+  // The bundle marks its early layers trainable: false; freezing is the transfer policy's call, not the loader's.
+  for (const l of full.layers) l.trainable = true;
+  return full;
 }
 
 /** The bundled model at another input size: graft's MobileNetV2 (same layer names) with its weights. */

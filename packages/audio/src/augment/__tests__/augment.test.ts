@@ -23,8 +23,12 @@ describe("mixNoise", () => {
   it("should be reproducible with the same seed and differ with another", () => {
     const signal = tone(440, 0.2);
     const background = noise(20000, 9);
-    expect(mixNoise(signal, background, 5, createRng(1))).toEqual(mixNoise(signal, background, 5, createRng(1)));
-    expect(mixNoise(signal, background, 5, createRng(1))).not.toEqual(mixNoise(signal, background, 5, createRng(2)));
+    expect(mixNoise(signal, background, 5, createRng(1))).toEqual(
+      mixNoise(signal, background, 5, createRng(1)),
+    );
+    expect(mixNoise(signal, background, 5, createRng(1))).not.toEqual(
+      mixNoise(signal, background, 5, createRng(2)),
+    );
   });
 });
 
@@ -61,16 +65,28 @@ describe("specAugment", () => {
     const frames = 20;
     const bands = 10;
     const features = Float32Array.from({ length: frames * bands }, (_, i) => i + 1);
-    const out = specAugment(features, { frames, bands }, createRng(3), { timeMasks: 1, maxTimeWidth: 5, frequencyMasks: 1, maxFrequencyWidth: 3, fill: 0 });
-    const maskedFrames = Array.from({ length: frames }, (_, f) => f).filter((f) => out.subarray(f * bands, (f + 1) * bands).every((v) => v === 0));
-    const maskedBands = Array.from({ length: bands }, (_, b) => b).filter((b) => Array.from({ length: frames }, (_, f) => out[f * bands + b]).every((v) => v === 0));
+    const out = specAugment(features, { frames, bands }, createRng(3), {
+      timeMasks: 1,
+      maxTimeWidth: 5,
+      frequencyMasks: 1,
+      maxFrequencyWidth: 3,
+      fill: 0,
+    });
+    const maskedFrames = Array.from({ length: frames }, (_, f) => f).filter((f) =>
+      out.subarray(f * bands, (f + 1) * bands).every((v) => v === 0),
+    );
+    const maskedBands = Array.from({ length: bands }, (_, b) => b).filter((b) =>
+      Array.from({ length: frames }, (_, f) => out[f * bands + b]).every((v) => v === 0),
+    );
     expect(maskedFrames.length).toBeLessThanOrEqual(5);
     expect(maskedBands.length).toBeLessThanOrEqual(3);
     // Masks are contiguous runs.
-    if (maskedFrames.length > 1) expect(maskedFrames.at(-1)! - maskedFrames[0]!).toBe(maskedFrames.length - 1);
+    if (maskedFrames.length > 1)
+      expect(maskedFrames.at(-1)! - maskedFrames[0]!).toBe(maskedFrames.length - 1);
     // Every zero lies in a masked frame or band; everything else is untouched.
     out.forEach((v, i) => {
-      const inMask = maskedFrames.includes(Math.floor(i / bands)) || maskedBands.includes(i % bands);
+      const inMask =
+        maskedFrames.includes(Math.floor(i / bands)) || maskedBands.includes(i % bands);
       expect(v).toBe(inMask ? 0 : features[i]);
     });
     expect(maskedFrames.length + maskedBands.length).toBeGreaterThan(0);
@@ -79,7 +95,11 @@ describe("specAugment", () => {
   it("should mask a batch tensor without leaking tensors", () => {
     const batch = tf.ones([3, 20, 8, 1]);
     const before = tf.memory().numTensors;
-    const out = specAugmentBatch(batch, createRng(5), { fill: 0, maxTimeWidth: 4, maxFrequencyWidth: 2 });
+    const out = specAugmentBatch(batch, createRng(5), {
+      fill: 0,
+      maxTimeWidth: 4,
+      maxFrequencyWidth: 2,
+    });
     expect(out.shape).toEqual([3, 20, 8, 1]);
     const sum = tf.tidy(() => out.sum().arraySync() as number);
     expect(sum).toBeLessThan(3 * 20 * 8);

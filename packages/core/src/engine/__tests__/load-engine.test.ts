@@ -18,7 +18,9 @@ describe("loadEngine", () => {
     expect(engine.name).toBe("wasm");
     expect(tf.getBackend()).toBe("wasm");
     expect(engine.skipped.map((s) => s.name)).toEqual(["gpu", "node"]);
-    expect(engine.description).toMatch(/^graft engine: wasm \(gpu: not installed; node: not installed\)$/);
+    expect(engine.description).toMatch(
+      /^graft engine: wasm, (relaxed-simd|simd128) kernels \(gpu: not installed; node: not installed\)$/,
+    );
   });
 
   it("should load the same engine once however often it is asked", async () => {
@@ -40,7 +42,9 @@ describe("loadEngine", () => {
     expect(engine.description).toBe("graft engine: cpu (forced by GRAFT_ENGINE)");
     expect(tf.getBackend()).toBe("cpu");
     process.env["GRAFT_ENGINE"] = "tpu";
-    expect(() => loadEngine()).toThrow(/GRAFT_ENGINE is "tpu", expected one of gpu, node, wasm, cpu/);
+    expect(() => loadEngine()).toThrow(
+      /GRAFT_ENGINE is "tpu", expected one of gpu, node, wasm, cpu/,
+    );
   });
 
   it("should accept wasm threads from 1 to 8 or auto, and reject others with the fix", async () => {

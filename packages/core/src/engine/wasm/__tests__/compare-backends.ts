@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeEach } from "vitest";
 
+import { relaxedSimdSupported, type NativeBuild } from "../native/build.js";
 import { registerWasmTrainingKernels } from "../register.js";
 import { useThreadedWasmBackend } from "../threads.js";
 
@@ -18,22 +19,32 @@ export async function setUpWasm(): Promise<void> {
 }
 
 /**
- * The two ways graft's wasm kernels run: on graft's native module, and on the
- * fallback built from tfjs ops (where the native module cannot run). Tests
- * of kernels with both run each case on each; see {@link useKernelPath}.
+ * The ways graft's wasm kernels run: on graft's native module, in its
+ * relaxed-SIMD build (fused multiply-add; where the runtime has relaxed SIMD)
+ * and its SIMD128 build, and on the fallback built from tfjs ops (where the
+ * native module cannot run). Tests of kernels with all three run each case on
+ * each; see {@link useKernelPath}.
  */
 export const KERNEL_PATHS = [
-  { path: "native kernels", native: true },
-  { path: "tfjs-op fallback", native: false },
+  { path: "native relaxed-SIMD kernels", native: true, simd: "relaxed-simd" },
+  { path: "native SIMD128 kernels", native: true, simd: "simd128" },
+  { path: "tfjs-op fallback", native: false, simd: "simd128" },
 ] as const;
 
-/** Makes the enclosing describe block's tests run on one kernel path. */
-export function useKernelPath(native: boolean): void {
-  beforeEach(() => {
+/**
+ * Makes the enclosing describe block's tests run on one kernel path; the
+ * relaxed-SIMD path is skipped, with the reason, on runtimes without it.
+ */
+export function useKernelPath(native: boolean, simd: NativeBuild = "simd128"): void {
+  beforeEach(({ skip }) => {
+    if (simd === "relaxed-simd" && !relaxedSimdSupported())
+      skip(`Node ${process.version} has no WebAssembly relaxed SIMD (Node 22+ has)`);
     process.env["GRAFT_WASM_NATIVE"] = native ? "1" : "0";
+    process.env["GRAFT_WASM_SIMD"] = simd;
   });
   afterEach(() => {
     delete process.env["GRAFT_WASM_NATIVE"];
+    delete process.env["GRAFT_WASM_SIMD"];
   });
 }
 

@@ -89,9 +89,9 @@ function dilateFilter(w: tf.Tensor4D, d: number): tf.Tensor4D {
 
 // Each conv gradient runs on graft's native kernels and on the fallback
 // built from tfjs ops (what runs where the native module cannot).
-describe.each(KERNEL_PATHS)("wasm conv2d gradients ($path)", ({ native }) => {
+describe.each(KERNEL_PATHS)("wasm conv2d gradients ($path)", ({ native, simd }) => {
   beforeAll(setUpWasm);
-  useKernelPath(native);
+  useKernelPath(native, simd);
 
   it.each(CONV_CASES)(
     "should match cpu for the forward pass ($batch×$size, kernel $kernel, stride $stride, $pad)",
@@ -199,9 +199,9 @@ describe.each(KERNEL_PATHS)("wasm conv2d gradients ($path)", ({ native }) => {
   });
 });
 
-describe.each(KERNEL_PATHS)("wasm depthwise conv gradients ($path)", ({ native }) => {
+describe.each(KERNEL_PATHS)("wasm depthwise conv gradients ($path)", ({ native, simd }) => {
   beforeAll(setUpWasm);
-  useKernelPath(native);
+  useKernelPath(native, simd);
 
   // tfjs refuses dilated depthwise gradients (tf.grad asserts), so dilation
   // is checked on the kernels directly below.

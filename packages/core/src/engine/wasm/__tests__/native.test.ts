@@ -5,16 +5,19 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { compileNative, nativeSourceHash } from "../../../../scripts/build-native.js";
 import {
+  NATIVE_RELAXED_SHARED_WASM_BASE64,
+  NATIVE_RELAXED_WASM_BASE64,
   NATIVE_SHARED_WASM_BASE64,
   NATIVE_SOURCE_SHA256,
   NATIVE_WASM_BASE64,
 } from "../native/binary.js";
+import { nativeBuild, relaxedSimdSupported } from "../native/build.js";
 import { nativeKernels } from "../native/instance.js";
 import { setUpWasm, values } from "./compare-backends.js";
 
 function hasTools(): boolean {
   try {
-    for (const tool of ["clang", "wasm-ld", "wasm2wat"])
+    for (const tool of ["clang", "clang-16", "wasm-ld", "wasm2wat"])
       execFileSync(tool, ["--version"], { stdio: "ignore" });
     return true;
   } catch {
@@ -28,8 +31,12 @@ describe("the embedded native module", () => {
   });
 
   it.skipIf(!hasTools())("should be reproduced byte for byte by rebuilding native/", () => {
-    expect(Buffer.from(compileNative()).toString("base64")).toBe(NATIVE_WASM_BASE64);
-    expect(Buffer.from(compileNative(true)).toString("base64")).toBe(NATIVE_SHARED_WASM_BASE64);
+    const rebuilt = (build: "simd128" | "relaxed-simd", shared: boolean) =>
+      Buffer.from(compileNative(build, shared)).toString("base64");
+    expect(rebuilt("simd128", false)).toBe(NATIVE_WASM_BASE64);
+    expect(rebuilt("simd128", true)).toBe(NATIVE_SHARED_WASM_BASE64);
+    expect(rebuilt("relaxed-simd", false)).toBe(NATIVE_RELAXED_WASM_BASE64);
+    expect(rebuilt("relaxed-simd", true)).toBe(NATIVE_RELAXED_SHARED_WASM_BASE64);
   });
 });
 
@@ -37,6 +44,24 @@ describe("nativeKernels", () => {
   beforeAll(setUpWasm);
   afterEach(() => {
     delete process.env["GRAFT_WASM_NATIVE"];
+    delete process.env["GRAFT_WASM_SIMD"];
+  });
+
+  it("should load the relaxed-SIMD build exactly where the runtime has relaxed SIMD", () => {
+    // V8 ships relaxed SIMD from 11.4 (Node 22); Node 20's V8 11.3 lacks it.
+    const major = Number(process.versions.node.split(".")[0]);
+    expect(relaxedSimdSupported()).toBe(major >= 22);
+    expect(nativeKernels(tf.backend())?.build).toBe(major >= 22 ? "relaxed-simd" : "simd128");
+  });
+
+  it("should load the SIMD128 build when GRAFT_WASM_SIMD=simd128, and reject unknown values", () => {
+    process.env["GRAFT_WASM_SIMD"] = "simd128";
+    expect(nativeKernels(tf.backend())?.build).toBe("simd128");
+    process.env["GRAFT_WASM_SIMD"] = "avx";
+    expect(() => nativeBuild()).toThrow(/expected "auto", "simd128" or "relaxed-simd"/);
+    process.env["GRAFT_WASM_SIMD"] = "relaxed-simd";
+    if (relaxedSimdSupported()) expect(nativeBuild()).toBe("relaxed-simd");
+    else expect(() => nativeBuild()).toThrow(/has no WebAssembly relaxed SIMD/);
   });
 
   it("should bind to the wasm backend's memory", () => {

@@ -62,9 +62,9 @@ describe("wasm Tile", () => {
   });
 });
 
-describe.each(KERNEL_PATHS)("wasm ClipByValue gradient ($path)", ({ native }) => {
+describe.each(KERNEL_PATHS)("wasm ClipByValue gradient ($path)", ({ native, simd }) => {
   beforeAll(setUpWasm);
-  useKernelPath(native);
+  useKernelPath(native, simd);
 
   it("should match cpu, bounds included (ReLU6)", async () => {
     const { error } = await wasmVersusCpu(() => {
@@ -83,9 +83,9 @@ describe.each(KERNEL_PATHS)("wasm ClipByValue gradient ($path)", ({ native }) =>
   });
 });
 
-describe.each(KERNEL_PATHS)("wasm ReLU gradient ($path)", ({ native }) => {
+describe.each(KERNEL_PATHS)("wasm ReLU gradient ($path)", ({ native, simd }) => {
   beforeAll(setUpWasm);
-  useKernelPath(native);
+  useKernelPath(native, simd);
 
   it("should equal cpu's, NaN included, for every SIMD lane and the tail", async () => {
     const x = [-3, -0, 0, 0.5, 3, Number.NaN, -1e-30, 1e-30, 7, -7, 2];
@@ -99,9 +99,9 @@ describe.each(KERNEL_PATHS)("wasm ReLU gradient ($path)", ({ native }) => {
   });
 });
 
-describe.each(KERNEL_PATHS)("wasm Add and Multiply ($path)", ({ native }) => {
+describe.each(KERNEL_PATHS)("wasm Add and Multiply ($path)", ({ native, simd }) => {
   beforeAll(setUpWasm);
-  useKernelPath(native);
+  useKernelPath(native, simd);
 
   it.each([
     { a: [4, 5, 6, 20], b: [20] },
@@ -134,9 +134,9 @@ describe.each(KERNEL_PATHS)("wasm Add and Multiply ($path)", ({ native }) => {
   });
 });
 
-describe.each(KERNEL_PATHS)("wasm batch norm ($path)", ({ native }) => {
+describe.each(KERNEL_PATHS)("wasm batch norm ($path)", ({ native, simd }) => {
   beforeAll(setUpWasm);
-  useKernelPath(native);
+  useKernelPath(native, simd);
 
   const shape = [4, 5, 3, 22];
   const vector = (seed: number, shift = 0) =>
@@ -195,9 +195,9 @@ describe("wasm Identity", () => {
   });
 });
 
-describe.each(KERNEL_PATHS)("wasm Sum and Mean ($path)", ({ native }) => {
+describe.each(KERNEL_PATHS)("wasm Sum and Mean ($path)", ({ native, simd }) => {
   beforeAll(setUpWasm);
-  useKernelPath(native);
+  useKernelPath(native, simd);
 
   it.each([
     { shape: [6, 5, 4, 3], axis: [0, 1, 2], keepDims: false },

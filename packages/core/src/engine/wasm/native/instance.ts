@@ -1,7 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 
 import { wasmThreadsConfigured } from "../threads.js";
-import { NATIVE_SHARED_WASM_BASE64, NATIVE_WASM_BASE64 } from "./binary.js";
+import { nativeBuild, nativeModuleBytes, type NativeBuild } from "./build.js";
 import { startKernelPool, type KernelPool } from "./pool.js";
 
 /**
@@ -36,6 +36,8 @@ export type NativeExports = Record<SplitKernel | DirectFunction, (...args: numbe
 /** graft's native kernels, bound to one wasm backend's memory. */
 export interface NativeKernels {
   readonly exports: NativeExports;
+  /** The instruction set of the module that loaded (see {@link nativeBuild}). */
+  readonly build: NativeBuild;
   /** Threads a {@link NativeKernels.parallel} call runs on (1 without the threaded build). */
   readonly parts: number;
   /**
@@ -76,7 +78,7 @@ interface WebAssemblyApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
-const cache = new WeakMap<object, NativeKernels | null>();
+const cache = new WeakMap<object, Partial<Record<NativeBuild, NativeKernels | null>>>();
 
 /** Element-wise work smaller than this many values is not worth waking a thread for. */
 export const SPLIT_MIN_ITEMS = 1 << 15;
@@ -86,29 +88,31 @@ export const SPLIT_MIN_ITEMS = 1 << 15;
  * memory of the given wasm backend, so they read and write tensors in place.
  * On tfjs-backend-wasm's threaded build (`GRAFT_WASM_THREADS`), whose memory
  * is shared, worker threads run parts of the big kernels alongside the
- * caller. Undefined where they cannot run: another backend, a tfjs version
+ * caller. The relaxed-SIMD build loads where the runtime has relaxed SIMD
+ * (else the SIMD128 one; `GRAFT_WASM_SIMD` overrides, see {@link nativeBuild}).
+ * Undefined where they cannot run: another backend, a tfjs version
  * that hides its memory, or `GRAFT_WASM_NATIVE=0` in the environment;
  * callers then use kernels built from tfjs ops.
  */
 export function nativeKernels(backend: unknown): NativeKernels | undefined {
   if (process.env["GRAFT_WASM_NATIVE"] === "0" || typeof backend !== "object" || !backend)
     return undefined;
-  let kernels = cache.get(backend);
-  if (kernels === undefined) {
-    kernels = instantiate(backend as WasmBackendLike) ?? null;
-    cache.set(backend, kernels);
-  }
+  let builds = cache.get(backend);
+  if (!builds) cache.set(backend, (builds = {}));
+  const build = nativeBuild();
+  let kernels = builds[build];
+  if (kernels === undefined)
+    kernels = builds[build] = instantiate(backend as WasmBackendLike, build) ?? null;
   return kernels ?? undefined;
 }
 
-function instantiate(backend: WasmBackendLike): NativeKernels | undefined {
+function instantiate(backend: WasmBackendLike, build: NativeBuild): NativeKernels | undefined {
   const api = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
   const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
   if (!api || !(memory instanceof api.Memory)) return undefined;
   const shared =
     typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = shared ? NATIVE_SHARED_WASM_BASE64 : NATIVE_WASM_BASE64;
-  const module = new api.Module(Buffer.from(bytes, "base64"));
+  const module = new api.Module(nativeModuleBytes(build, shared));
   const exports = new api.Instance(module, { env: { memory } }).exports as NativeExports;
   const threads = shared ? wasmThreadsConfigured() : 1;
   let pool: KernelPool | undefined;
@@ -116,6 +120,7 @@ function instantiate(backend: WasmBackendLike): NativeKernels | undefined {
   let scratchFloats = 0;
   return {
     exports,
+    build,
     parts: threads,
     parallel(name, args, partAt, { floats, items } = {}) {
       if (threads > 1 && (items === undefined || items >= SPLIT_MIN_ITEMS)) {

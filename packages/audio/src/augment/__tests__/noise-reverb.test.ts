@@ -1,8 +1,8 @@
-import { createRng } from "@graft/audio";
 import { describe, expect, it } from "vitest";
 
-import { colouredNoise } from "../noise.js";
+import { colouredNoise, noiseBeds } from "../noise.js";
 import { reverberate, roomImpulse } from "../reverb.js";
+import { createRng } from "../rng.js";
 
 const rms = (x: Float32Array): number => Math.sqrt(x.reduce((s, v) => s + v * v, 0) / x.length);
 // Correlation of neighbouring samples: ≈ 0 for white noise, near 1 when low frequencies dominate.
@@ -35,6 +35,17 @@ describe("colouredNoise", () => {
     expect(colouredNoise("pink", 100, createRng(3))).toEqual(
       colouredNoise("pink", 100, createRng(3)),
     );
+    expect(colouredNoise("pink", 100, createRng(3))).not.toEqual(
+      colouredNoise("pink", 100, createRng(4)),
+    );
+  });
+});
+
+describe("noiseBeds", () => {
+  it("should give one bed per colour of the requested length", () => {
+    const beds = noiseBeds(0.5, 8000, createRng(1));
+    expect(beds.map((b) => b.length)).toEqual([4000, 4000, 4000]);
+    expect(lagOne(beds[2] as Float32Array)).toBeGreaterThan(lagOne(beds[0] as Float32Array));
   });
 });
 
@@ -53,5 +64,19 @@ describe("reverberate", () => {
     expect(early).toBeGreaterThan(0);
     expect(late).toBeLessThan(early / 10);
     expect(energy(0.45 * rate, rate)).toBe(0);
+  });
+
+  it("should set the tail's energy relative to the direct path with wet", () => {
+    const rate = 16000;
+    const click = new Float32Array(rate);
+    click[0] = 1;
+    const tail = (wet: number): number =>
+      Math.sqrt(
+        reverberate(click, roomImpulse(0.3, rate, createRng(5), { wet }))
+          .subarray(1)
+          .reduce((s, v) => s + v * v, 0),
+      );
+    expect(tail(0.4)).toBeCloseTo(0.4, 5);
+    expect(tail(0.1)).toBeCloseTo(0.1, 5);
   });
 });

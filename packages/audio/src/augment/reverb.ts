@@ -1,4 +1,4 @@
-import type { Random } from "./noise.js";
+import type { Rng } from "./rng.js";
 
 /** A sparse room impulse response: tap delays (samples) and gains, the direct path excluded. */
 export interface ImpulseResponse {
@@ -6,30 +6,38 @@ export interface ImpulseResponse {
   readonly gains: Float32Array;
 }
 
+/** Options of {@link roomImpulse}. */
+export interface RoomImpulseOptions {
+  /** Taps per second of the tail. @default 1500 */
+  readonly density?: number;
+  /** Energy of the reverberant tail relative to the direct path (amplitude ratio). @default 0.4 */
+  readonly wet?: number;
+}
+
 /**
- * A decaying-noise impulse response in its cheap, sparse form ("velvet
- * noise"): one random ±1 tap per `1 / density` seconds, at a random spot in
- * its slot, under an exponential envelope that falls 60 dB in `rt60` seconds.
- * It sounds like a dense noise tail but costs one multiply per tap.
+ * A decaying-noise room response in a cheap sparse form ("velvet noise"):
+ * one random ±1 tap per `1 / density` seconds, at a random spot in its slot,
+ * under an exponential envelope that falls 60 dB in `rt60` seconds. It sounds
+ * like a dense noise tail but costs one multiply-add per tap and sample.
  */
 export function roomImpulse(
   rt60: number,
   sampleRate: number,
-  random: Random,
-  { density = 1500, wet = 0.4 } = {},
+  rng: Rng,
+  { density = 1500, wet = 0.4 }: RoomImpulseOptions = {},
 ): ImpulseResponse {
   const length = Math.round(rt60 * sampleRate);
   const slot = sampleRate / density;
   const count = Math.max(1, Math.floor(length / slot));
   const delays = new Int32Array(count);
   const gains = new Float32Array(count);
-  // Normalise the tail's energy so `wet` sets the reverberant-to-direct ratio whatever the room.
+  // The tail's energy is normalised so `wet` sets the reverberant-to-direct ratio whatever the room.
   let energy = 0;
   for (let k = 0; k < count; k++) {
-    const delay = Math.max(1, Math.floor(k * slot + random() * slot));
+    const delay = Math.max(1, Math.floor(k * slot + rng() * slot));
     const envelope = Math.exp((-6.9 * delay) / length);
     delays[k] = delay;
-    gains[k] = (random() < 0.5 ? -1 : 1) * envelope;
+    gains[k] = (rng() < 0.5 ? -1 : 1) * envelope;
     energy += envelope * envelope;
   }
   const scale = wet / Math.sqrt(energy);
@@ -37,7 +45,7 @@ export function roomImpulse(
   return { delays, gains };
 }
 
-/** `samples` convolved with the direct path plus `ir`, keeping the length (the tail past the end is cut). */
+/** `samples` through the direct path plus `ir`, same length (the tail past the end is cut). Returns a new array. */
 export function reverberate(samples: Float32Array, ir: ImpulseResponse): Float32Array {
   const out = samples.slice();
   const { delays, gains } = ir;

@@ -1,19 +1,16 @@
-/** Background noise synthesised locally: Debian has no noise corpus, so the demo makes its own. */
+import type { Rng } from "./rng.js";
 
-/** The colours of noise the demo mixes in. */
+/** The colours of synthetic background noise (Debian has no noise corpus, so graft makes its own). */
 export type NoiseColour = "white" | "pink" | "brown";
 
-/** A seeded uniform generator in [0, 1). */
-export type Random = () => number;
-
-/** `length` samples of `colour` noise, scaled to an RMS of 0.1. */
-export function colouredNoise(colour: NoiseColour, length: number, random: Random): Float32Array {
-  const white = (): number => random() * 2 - 1;
+/** `length` samples of `colour` noise from `rng`, scaled to an RMS of 0.1. */
+export function colouredNoise(colour: NoiseColour, length: number, rng: Rng): Float32Array {
+  const white = (): number => rng() * 2 - 1;
   const out = new Float32Array(length);
   if (colour === "white") {
     for (let i = 0; i < length; i++) out[i] = white();
   } else if (colour === "pink") {
-    // Paul Kellet's economy filter: three one-pole sections approximate a -3 dB/octave slope.
+    // Three one-pole sections summed approximate the -3 dB/octave slope of pink noise.
     let b0 = 0;
     let b1 = 0;
     let b2 = 0;
@@ -35,14 +32,14 @@ export function colouredNoise(colour: NoiseColour, length: number, random: Rando
   return scaleToRms(out, 0.1);
 }
 
-/** One bed of each colour, `seconds` long: the pool clips draw their background from. */
-export function noiseBeds(seconds: number, sampleRate: number, random: Random): Float32Array[] {
+/** One bed of each colour (white, pink, brown), `seconds` long: a pool to draw background noise from. */
+export function noiseBeds(seconds: number, sampleRate: number, rng: Rng): Float32Array[] {
   return (["white", "pink", "brown"] as const).map((colour) =>
-    colouredNoise(colour, Math.round(seconds * sampleRate), random),
+    colouredNoise(colour, Math.round(seconds * sampleRate), rng),
   );
 }
 
-/** Scales `samples` in place to root-mean-square `target`. */
+/** Scales `samples` in place to root-mean-square `target` (silence stays silent); returns them. */
 export function scaleToRms(samples: Float32Array, target: number): Float32Array {
   let sum = 0;
   for (let i = 0; i < samples.length; i++) sum += (samples[i] as number) ** 2;

@@ -1,0 +1,18 @@
+export { trainSoftmaxProbe } from "./softmax-probe.js";
+export type { SoftmaxProbe, SoftmaxProbeOptions } from "./softmax-probe.js";
+export {
+  crossValidateProbe,
+  scoreProbabilities,
+  spread,
+  stratifiedFolds,
+} from "./cross-validate.js";
+export type { CrossValidateOptions, CrossValidation, Spread } from "./cross-validate.js";
+export { exploreFeatures, exploreTable, rankCandidates } from "./explore.js";
+export type { ExploredCandidate, ExploreOptions, FeatureCandidate } from "./explore.js";
+export {
+  featuresOf,
+  holdoutProbe,
+  MAX_RAW_FEATURES,
+  randomlyInitialised,
+  rawInputs,
+} from "./holdout-probe.js";
