@@ -74,7 +74,7 @@ export type { EmbeddingExtractor, EmbeddingStreamOptions } from "./speech-embedd
 export { EmbeddingCache, embedRecording } from "./speech-embedding/embedding-cache.js";
 export type { FingerprintedExtractor, RecordingEmbeddings } from "./speech-embedding/embedding-cache.js";
 export { chainForward, sequenceNetwork } from "./speech-embedding/embedding-network.js";
-export { clipMelFeatures, embeddingPreprocessor, restoreEmbeddingPreprocessor } from "./speech-embedding/embedding-preprocessor.js";
+export { clipMelFeatures, embeddingPreprocessor, embeddingPreprocessorFor, restoreEmbeddingPreprocessor } from "./speech-embedding/embedding-preprocessor.js";
 export type { EmbeddingPreprocessor, EmbeddingPreprocessorOptions } from "./speech-embedding/embedding-preprocessor.js";
 export { embeddingWakeWordHead } from "./speech-embedding/embedding-head.js";
 export type { EmbeddingHeadKind, EmbeddingHeadOptions } from "./speech-embedding/embedding-head.js";

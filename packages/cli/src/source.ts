@@ -21,7 +21,7 @@ import { loadPlugin, parsePluginName, pluginForManifest } from "./plugins/index.
 import type { CliPlugin, CutSpec, PluginOptions } from "./plugins/types.js";
 
 /** Built-in pre-trained backbones, by `--backbone` name. */
-export const BUILTIN_BACKBONES = { "nsfwjs-mobilenetv2": "vision" } as const;
+export const BUILTIN_BACKBONES = { "nsfwjs-mobilenetv2": "vision", "speech-embedding": "audio" } as const;
 
 /** Where task A's weights come from. */
 export interface SourceOptions {

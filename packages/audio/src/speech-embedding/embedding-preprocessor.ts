@@ -1,4 +1,4 @@
-import type { AudioInputSpec, Json, Preprocessor } from "@graft/core";
+import type { AudioInputSpec, InputSpec, Json, Preprocessor } from "@graft/core";
 import { ConfigError } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
@@ -35,6 +35,17 @@ export function clipMelFeatures(mel: MelFrontEnd, samples: Float32Array, frames:
 /** The preprocessor of {@link speechEmbedding}: WAV paths or 16 kHz samples → `[n, frames, 32, 1]` openWakeWord mel features. */
 export interface EmbeddingPreprocessor extends Preprocessor<AudioRaw> {
   readonly spec: AudioInputSpec;
+  /** Features of one clip, `frames × 32` frame-major, without a tensor. */
+  features(raw: AudioRaw): Promise<Float32Array>;
+}
+
+// Specs made here, so a tool holding only a backbone's spec can tell this front end from meyda's (same numbers).
+const made = new WeakMap<InputSpec, number>();
+
+/** The preprocessor whose `spec` is `spec` (e.g. `speechEmbedding().inputSpec`), or undefined for any other spec. */
+export function embeddingPreprocessorFor(spec: InputSpec | undefined): EmbeddingPreprocessor | undefined {
+  const windows = spec ? made.get(spec) : undefined;
+  return windows === undefined ? undefined : embeddingPreprocessor({ windows });
 }
 
 /** Options of {@link embeddingPreprocessor}. */
@@ -54,16 +65,18 @@ export function embeddingPreprocessor({ windows = 16 }: EmbeddingPreprocessorOpt
     const audio = await decodeWav(raw);
     return audio.sampleRate === spec.sampleRate ? audio.samples : resample(audio.samples, audio.sampleRate, spec.sampleRate);
   };
+  made.set(spec, windows);
+  const features = async (raw: AudioRaw): Promise<Float32Array> => clipMelFeatures(await loadMelFrontEnd(), await samplesOf(raw), frames);
   return {
     name: "audio:openwakeword-mel",
     spec,
     config: { kind: OPENWAKEWORD_MEL, windows },
+    features,
     async process(raws) {
-      const mel = await loadMelFrontEnd();
-      const size = frames * mel.bands;
+      const size = frames * spec.bands;
       const values = new Float32Array(raws.length * size);
-      for (let i = 0; i < raws.length; i++) values.set(clipMelFeatures(mel, await samplesOf(raws[i]!), frames), i * size);
-      return tf.tensor4d(values, [raws.length, frames, mel.bands, 1]);
+      for (let i = 0; i < raws.length; i++) values.set(await features(raws[i]!), i * size);
+      return tf.tensor4d(values, [raws.length, frames, spec.bands, 1]);
     },
   };
 }

@@ -5,10 +5,12 @@ import {
   audio,
   audioDataset,
   audioPreprocessor,
+  embeddingPreprocessorFor,
+  embeddingWakeWordHead,
   readAudioFolder,
   readAudioManifest,
-  restoreAudioPreprocessor,
   speechBackbone,
+  speechEmbedding,
   wakeWordHead,
   type AudioPreprocessor,
 } from "@graft/audio";
@@ -31,8 +33,11 @@ export const audioCli: CliPlugin = {
       classNames,
     };
   },
-  restore: (config: Json) => restoreAudioPreprocessor(config),
+  // The plugin's own restore also knows the speech embedding's front end.
+  restore: (config: Json) => audio.restorePreprocessor(config),
   preprocessorFor(spec, options) {
+    const embedding = embeddingPreprocessorFor(spec);
+    if (embedding) return embedding;
     if (spec?.kind === "image")
       throw new UsageError(
         "the backbone takes images, not audio features.",
@@ -80,7 +85,19 @@ export const audioCli: CliPlugin = {
   },
   head(name, units, dropout) {
     if (name !== "wake-word") return undefined;
-    return wakeWordHead({ ...(units.length ? { units } : {}), dropout });
+    const plain = wakeWordHead({ ...(units.length ? { units } : {}), dropout });
+    // Over the speech embedding's [16, 96] sequence: openWakeWord's dense head shape.
+    const sequence = embeddingWakeWordHead({ ...(units[0] ? { units: units[0] } : {}), dropout });
+    return (context) => (context.featureShape.length === 2 && context.featureShape[1] === 96 ? sequence : plain)(context);
   },
-  builtins: {},
+  builtins: {
+    "speech-embedding": async (cut) => {
+      if (cut !== undefined)
+        throw new UsageError(
+          "--backbone speech-embedding is used whole (its output is the 96-value embedding sequence).",
+          "drop --cut-at / --drop-last; choose how much trains with --unfreeze",
+        );
+      return speechEmbedding();
+    },
+  },
 };
