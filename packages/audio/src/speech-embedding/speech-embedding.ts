@@ -86,7 +86,7 @@ export async function speechEmbedding({ windows = 16, batchWindows = 64 }: Speec
     preprocessor,
     inputSpec: preprocessor.spec,
     featureShape: [windows, dims],
-    provenance: speechEmbeddingProvenance(weightsSha256),
+    provenance: { ...speechEmbeddingProvenance(weightsSha256), cutAt: model.layers.at(-1)!.name },
     mel,
     windowFrames: WINDOW_FRAMES,
     hopFrames: HOP_FRAMES,

@@ -95,7 +95,7 @@ export const audioCli: CliPlugin = {
       if (cut !== undefined)
         throw new UsageError(
           "--backbone speech-embedding is used whole (its output is the 96-value embedding sequence).",
-          "drop --cut-at / --drop-last; choose how much trains with --unfreeze",
+          "drop --cut; choose how much of it trains with --unfreeze",
         );
       return speechEmbedding();
     },
