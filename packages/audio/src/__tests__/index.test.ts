@@ -35,6 +35,7 @@ describe("@graft/audio", () => {
         "detectionsFromScores",
         "embedRecording",
         "embeddingPreprocessor",
+        "embeddingPreprocessorFor",
         "embeddingWakeWordHead",
         "evaluateWakeWord",
         "extractFeatures",
