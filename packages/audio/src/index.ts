@@ -65,3 +65,23 @@ export type { EvaluateWakeWordOptions, WakeWordEvaluation } from "./metrics/eval
 export { graftPlugin } from "./contract/graft-plugin.js";
 export { DEFAULT_DETECTION, detectionMetrics, detectionsAt, scoreRecordings } from "./contract/recordings.js";
 export type { ScoredRecordings } from "./contract/recordings.js";
+
+export { speechEmbedding } from "./speech-embedding/speech-embedding.js";
+export type { SpeechEmbedding, SpeechEmbeddingOptions } from "./speech-embedding/speech-embedding.js";
+export { speechEmbeddingProvenance } from "./speech-embedding/provenance.js";
+export type { SpeechEmbeddingProvenance } from "./speech-embedding/provenance.js";
+export { loadMelFrontEnd, MelFrontEnd, readMelGraph } from "./speech-embedding/mel-front-end.js";
+export type { MelFeatureOptions, MelGraphConstants } from "./speech-embedding/mel-front-end.js";
+export { EmbeddingStream } from "./speech-embedding/embedding-stream.js";
+export type { EmbeddingExtractor, EmbeddingStreamOptions } from "./speech-embedding/embedding-stream.js";
+export { EmbeddingCache, embedRecording } from "./speech-embedding/embedding-cache.js";
+export type { FingerprintedExtractor, RecordingEmbeddings } from "./speech-embedding/embedding-cache.js";
+export { chainForward, sequenceNetwork } from "./speech-embedding/embedding-network.js";
+export { clipMelFeatures, embeddingPreprocessor, embeddingPreprocessorFor, restoreEmbeddingPreprocessor } from "./speech-embedding/embedding-preprocessor.js";
+export type { EmbeddingPreprocessor, EmbeddingPreprocessorOptions } from "./speech-embedding/embedding-preprocessor.js";
+export { embeddingWakeWordHead } from "./speech-embedding/embedding-head.js";
+export type { EmbeddingHeadKind, EmbeddingHeadOptions } from "./speech-embedding/embedding-head.js";
+export { EmbeddingWakeWordStream, scoreEmbeddings } from "./speech-embedding/score-embeddings.js";
+export type { ScoreEmbeddingsOptions } from "./speech-embedding/score-embeddings.js";
+export { OPENWAKEWORD_PACKAGE, OPENWAKEWORD_SHA256, OPENWAKEWORD_VERSION, openWakeWordModelsDir, readOpenWakeWordFile } from "./speech-embedding/openwakeword-files.js";
+export type { OpenWakeWordFile } from "./speech-embedding/openwakeword-files.js";

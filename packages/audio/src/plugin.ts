@@ -4,15 +4,22 @@ import type { AudioRaw } from "./features/audio-preprocessor.js";
 import { restoreAudioPreprocessor } from "./features/audio-preprocessor.js";
 import { speechBackbone } from "./models/speech-backbone.js";
 import { wakeWordHead } from "./models/wake-word-head.js";
+import { embeddingWakeWordHead } from "./speech-embedding/embedding-head.js";
+import { isEmbeddingPreprocessorConfig, restoreEmbeddingPreprocessor } from "./speech-embedding/embedding-preprocessor.js";
+import { speechEmbedding } from "./speech-embedding/speech-embedding.js";
 
 /** Backbone factories of the audio plugin. */
 export interface AudioBackbones {
   readonly speechBackbone: typeof speechBackbone;
+  /** Google's speech embedding, pre-trained on ~200 M clips (async: it reads and imports the ONNX file). */
+  readonly speechEmbedding: typeof speechEmbedding;
 }
 
 /** Head factories of the audio plugin. */
 export interface AudioHeads {
   readonly wakeWordHead: typeof wakeWordHead;
+  /** Heads over `speechEmbedding()`'s `[16, 96]` embedding sequences. */
+  readonly embeddingWakeWordHead: typeof embeddingWakeWordHead;
 }
 
 /** The audio plugin: pass it to graft's core (`audio.backbones.speechBackbone()`, `audio.heads.wakeWordHead()`). */
@@ -20,7 +27,8 @@ export const audio: DomainPlugin<AudioBackbones, AudioHeads, AudioRaw> = {
   name: "audio",
   packageName: "@graft/audio",
   inputKind: "audio",
-  restorePreprocessor: restoreAudioPreprocessor,
-  backbones: { speechBackbone },
-  heads: { wakeWordHead },
+  // Models on the speech embedding save the openWakeWord front end's config; all others the meyda one.
+  restorePreprocessor: (config) => (isEmbeddingPreprocessorConfig(config) ? restoreEmbeddingPreprocessor(config) : restoreAudioPreprocessor(config)),
+  backbones: { speechBackbone, speechEmbedding },
+  heads: { wakeWordHead, embeddingWakeWordHead },
 };

@@ -1,14 +1,18 @@
 import { stat } from "node:fs/promises";
 
 import { ConfigError } from "@graft/core";
+// Registers the ONNX importer's layers, so saved speech-embedding models load in a fresh process.
+import "@graft/onnx";
 import type { AudioInputSpec, Json, PluginContract, Preprocessor } from "@graft/core";
 
 import { audioDataset } from "../data/audio-dataset.js";
 import { readAudioFolder } from "../data/read-audio-folder.js";
 import { readAudioManifest } from "../data/read-audio-manifest.js";
-import { restoreAudioPreprocessor } from "../features/audio-preprocessor.js";
 import type { AudioPreprocessor } from "../features/audio-preprocessor.js";
 import { speechBackbone } from "../models/speech-backbone.js";
+import { embeddingWakeWordHead } from "../speech-embedding/embedding-head.js";
+import { embeddingPreprocessor } from "../speech-embedding/embedding-preprocessor.js";
+import { speechEmbedding } from "../speech-embedding/speech-embedding.js";
 import { wakeWordHead } from "../models/wake-word-head.js";
 import { audio } from "../plugin.js";
 import { falseAlarmSnippets } from "./false-alarms.js";
@@ -32,7 +36,8 @@ export const graftPlugin: PluginContract = {
       classNames,
     };
   },
-  restore: (config: Json) => restoreAudioPreprocessor(config),
+  // The plugin's own restore also knows the speech embedding's front end.
+  restore: (config: Json) => audio.restorePreprocessor(config),
   preprocessorFor: audioPreprocessorFor,
   specFor: (p: Preprocessor) => p.spec,
   adapterFor(spec) {
@@ -50,10 +55,26 @@ export const graftPlugin: PluginContract = {
   },
   head(name, units, dropout) {
     if (name !== "wake-word") return undefined;
-    return wakeWordHead({ ...(units.length ? { units } : {}), dropout });
+    const plain = wakeWordHead({ ...(units.length ? { units } : {}), dropout });
+    // Over the speech embedding's [16, 96] sequence: openWakeWord's dense head shape.
+    const sequence = embeddingWakeWordHead({ ...(units[0] ? { units: units[0] } : {}), dropout });
+    return (context) =>
+      (context.featureShape.length === 2 && context.featureShape[1] === 96 ? sequence : plain)(context);
   },
   headHint: "--head wake-word:64:32",
-  builtins: {},
+  builtins: {
+    "speech-embedding": {
+      inputSpec: embeddingPreprocessor().spec,
+      async build(cut) {
+        if (cut !== undefined)
+          throw new ConfigError(
+            "--backbone speech-embedding is used whole (its output is the 96-value embedding sequence).",
+            { fix: "drop --cut; choose how much of it trains with --unfreeze" },
+          );
+        return speechEmbedding();
+      },
+    },
+  },
   detection: {
     defaults: DEFAULT_DETECTION,
     async measure(model, preprocessor, positives, negatives, threshold, settings = DEFAULT_DETECTION) {

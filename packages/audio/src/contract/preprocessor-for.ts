@@ -2,6 +2,7 @@ import { ConfigError, InputMismatchError } from "@graft/core";
 import type { InputSpec, PluginOptions } from "@graft/core";
 
 import { audioPreprocessor } from "../features/audio-preprocessor.js";
+import { embeddingPreprocessorFor } from "../speech-embedding/embedding-preprocessor.js";
 import type { AudioPreprocessor } from "../features/audio-preprocessor.js";
 
 /**
@@ -13,6 +14,8 @@ export function audioPreprocessorFor(
   spec: InputSpec | undefined,
   options: PluginOptions,
 ): AudioPreprocessor {
+  const embedding = embeddingPreprocessorFor(spec);
+  if (embedding) return embedding as unknown as AudioPreprocessor;
   if (spec !== undefined && spec.kind !== "audio" && spec.kind !== "tensor")
     throw new ConfigError(`the backbone takes ${spec.kind} inputs, not audio features.`, {
       fix: `pass the --plugin that reads ${spec.kind} inputs`,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 import { decodeWavBytes } from "../decode/decode-wav.js";
 import { resample } from "../decode/resample.js";
-import { EmbeddingStream, type EmbeddingExtractor } from "./embedding-stream.js";
+import { EmbeddingStream, type EmbeddingExtractor, type EmbeddingStreamOptions } from "./embedding-stream.js";
 import { sha256Hex } from "./openwakeword-files.js";
 
 /** Embeddings of one recording: `count × dims`, row-major, one row per 80 ms. */
@@ -21,14 +21,19 @@ export interface FingerprintedExtractor extends EmbeddingExtractor {
   readonly fingerprint: string;
 }
 
-/** Embeddings of a whole recording (16 kHz, [-1, 1]), computed as a stream would, in batches of 64 windows. */
-export function embedRecording(extractor: EmbeddingExtractor, samples: Float32Array): RecordingEmbeddings {
-  const stream = new EmbeddingStream(extractor, { minWindows: 64 });
+/**
+ * Embeddings of a whole recording (16 kHz, [-1, 1]), computed as a stream
+ * would, in slices of 64 embeddings (5.12 s): layer by layer on new frames
+ * (`incremental`, the default) or by re-running each 76-frame window.
+ */
+export function embedRecording(extractor: EmbeddingExtractor, samples: Float32Array, { incremental = true }: Pick<EmbeddingStreamOptions, "incremental"> = {}): RecordingEmbeddings {
+  const stream = new EmbeddingStream(extractor, { minWindows: 64, incremental });
   const parts: Float32Array[] = [];
   // Push in slices so the sample and mel buffers stay small on hour-long files.
   const slice = 64 * extractor.hopFrames * extractor.mel.hopSize;
   for (let start = 0; start < samples.length; start += slice) parts.push(stream.push(samples.subarray(start, start + slice)));
   parts.push(stream.flush());
+  stream.dispose();
   const embeddings = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let offset = 0;
   for (const p of parts) {

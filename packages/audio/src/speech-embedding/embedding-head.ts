@@ -9,7 +9,7 @@ export type EmbeddingHeadKind = "dense" | "conv1d" | "gru";
 export interface EmbeddingHeadOptions {
   /**
    * `dense`: flatten → (dense → layer norm → ReLU) × 2, openWakeWord's own head shape;
-   * `conv1d`: two 1-D convolutions over time (the second strided) → flatten;
+   * `conv1d`: two 1-D convolutions over time (the second strided), each with layer norm and ReLU → average over time;
    * `gru`: one GRU over the embedding sequence.
    * @default "dense"
    */
@@ -54,9 +54,12 @@ export function embeddingWakeWordHead({ kind = "dense", units = 32, dropout = 0,
         layers.push(tf.layers.reLU({ name: name(`wake_relu${i}`) }));
       }
     } else if (kind === "conv1d") {
-      layers.push(tf.layers.conv1d({ name: name("wake_conv1"), filters: units, kernelSize: 3, activation: "relu", kernelInitializer: init() }));
-      layers.push(tf.layers.conv1d({ name: name("wake_conv2"), filters: units, kernelSize: 3, strides: 2, activation: "relu", kernelInitializer: init() }));
-      layers.push(tf.layers.flatten({ name: name("wake_flatten") }));
+      for (let i = 1; i <= 2; i++) {
+        layers.push(tf.layers.conv1d({ name: name(`wake_conv${i}`), filters: units, kernelSize: 3, strides: i, kernelInitializer: init() }));
+        layers.push(tf.layers.layerNormalization({ name: name(`wake_norm${i}`) }));
+        layers.push(tf.layers.reLU({ name: name(`wake_relu${i}`) }));
+      }
+      layers.push(tf.layers.globalAveragePooling1d({ name: name("wake_pool") }));
     } else {
       layers.push(
         tf.layers.gru({ name: name("wake_gru"), units, kernelInitializer: init(), recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed++, gain: 1 }) }),

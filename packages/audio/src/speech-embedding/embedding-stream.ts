@@ -16,7 +16,22 @@ export interface EmbeddingExtractor {
    * `frames × bands`): `floor((frames − windowFrames) / hopFrames) + 1` rows of `dims`.
    */
   embedMel(mel: Float32Array, frames: number): Float32Array;
+  /**
+   * A stateful network that takes consecutive mel frames and returns each
+   * embedding once its last frame has arrived, computing every layer's frames
+   * once. Streams use it when present.
+   */
+  createIncremental?(): IncrementalEmbedder;
 }
+
+/** See {@link EmbeddingExtractor.createIncremental}. */
+export interface IncrementalEmbedder {
+  push(mel: Float32Array, frames: number): Float32Array;
+  dispose(): void;
+}
+
+// Frames fed to an incremental network per call: bounds activation memory on long pushes.
+const INCREMENTAL_SLICE = 512;
 
 /** Options of {@link EmbeddingStream}. */
 export interface EmbeddingStreamOptions {
@@ -26,6 +41,12 @@ export interface EmbeddingStreamOptions {
    * @default 1
    */
   minWindows?: number;
+  /**
+   * Run the network layer by layer on new frames only (when the extractor
+   * offers it), instead of re-running each 76-frame window. Same embeddings.
+   * @default true
+   */
+  incremental?: boolean;
 }
 
 /**
@@ -48,26 +69,39 @@ export class EmbeddingStream {
   private melOffset = 0;
   private melFrames = 0;
   private readonly minWindows: number;
+  private readonly network: IncrementalEmbedder | undefined;
+  /** Finished mel frames not yet given to the incremental network. */
+  private pendingFrames: Float32Array[] = [];
 
   constructor(
     readonly extractor: EmbeddingExtractor,
-    { minWindows = 1 }: EmbeddingStreamOptions = {},
+    { minWindows = 1, incremental = true }: EmbeddingStreamOptions = {},
   ) {
     if (!Number.isInteger(minWindows) || minWindows < 1) throw new RangeError(`EmbeddingStream: minWindows must be a positive integer, got ${minWindows}.`);
     this.minWindows = minWindows;
     this.mel = new Float32Array(0);
+    this.network = incremental ? extractor.createIncremental?.() : undefined;
   }
 
   /** Appends `chunk` (16 kHz, [-1, 1]); returns the embeddings completed by it, `count × dims`. */
   push(chunk: Float32Array): Float32Array {
     this.appendSamples(chunk);
-    this.finishFrames();
+    const fresh = this.finishFrames();
+    if (this.network) {
+      if (fresh) this.pendingFrames.push(fresh);
+      return this.runNetwork(this.minWindows);
+    }
     return this.embed(this.minWindows);
   }
 
   /** Embeddings still held back by `minWindows`. */
   flush(): Float32Array {
-    return this.embed(1);
+    return this.network ? this.runNetwork(1) : this.embed(1);
+  }
+
+  /** Frees the incremental network's held frames; the stream cannot be used afterwards. */
+  dispose(): void {
+    this.network?.dispose();
   }
 
   /** Embeddings a recording of `samples` samples yields (frames of an unfinished 80 ms block are not used). */
@@ -87,16 +121,49 @@ export class EmbeddingStream {
     this.received += chunk.length;
   }
 
-  private finishFrames(): void {
+  private runNetwork(minWindows: number): Float32Array {
+    const { bands } = this.extractor.mel;
+    const { hopFrames, windowFrames, dims } = this.extractor;
+    const frames = this.pendingFrames.reduce((a, p) => a + p.length / bands, 0);
+    const ready = this.melFrames < windowFrames ? 0 : Math.floor((this.melFrames - windowFrames) / hopFrames) + 1;
+    if (frames === 0 || ready - this.emitted < minWindows) return new Float32Array(0);
+    const values = new Float32Array(frames * bands);
+    let offset = 0;
+    for (const p of this.pendingFrames) {
+      values.set(p, offset);
+      offset += p.length;
+    }
+    this.pendingFrames = [];
+    const parts: Float32Array[] = [];
+    for (let start = 0; start < frames; start += INCREMENTAL_SLICE) {
+      const count = Math.min(INCREMENTAL_SLICE, frames - start);
+      parts.push(this.network!.push(values.subarray(start * bands, (start + count) * bands), count));
+    }
+    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+    offset = 0;
+    for (const p of parts) {
+      out.set(p, offset);
+      offset += p.length;
+    }
+    this.emitted += out.length / dims;
+    return out;
+  }
+
+  private finishFrames(): Float32Array | undefined {
     const { mel: front, block } = this.extractor;
     const available = Math.floor(front.frameCount(this.received) / block) * block;
     const fresh = available - this.melFrames;
-    if (fresh <= 0) return;
+    if (fresh <= 0) return undefined;
     const bands = front.bands;
     // Frames are read relative to the held samples; sampleOffset is always a frame start.
     const firstLocal = (this.melFrames * front.hopSize - this.sampleOffset) / front.hopSize;
     const db = front.melDb(this.samples.subarray(0, this.received - this.sampleOffset), firstLocal, fresh);
     front.finish(db, block);
+    if (this.network) {
+      this.melFrames = available;
+      this.dropSamplesBefore(this.melFrames * front.hopSize);
+      return db;
+    }
     const heldFrames = this.melFrames - this.melOffset;
     const mel = new Float32Array((heldFrames + fresh) * bands);
     mel.set(this.mel.subarray(0, heldFrames * bands));
@@ -105,6 +172,7 @@ export class EmbeddingStream {
     this.melFrames = available;
     // Keep samples from the first frame not finished yet.
     this.dropSamplesBefore(this.melFrames * front.hopSize);
+    return db;
   }
 
   private embed(minWindows: number): Float32Array {

@@ -45,7 +45,7 @@ export function adviseCommand(run: Runner): Command {
     )
     .argument("<data>", "task-B data: folder of class sub-folders, or a .csv/.jsonl manifest")
     .option("--from <model>", "source: graft model dir, or a TF.js Layers model dir / model.json")
-    .option("--backbone <name>", "built-in source instead of --from: nsfwjs-mobilenetv2")
+    .option("--backbone <name>", "built-in source instead of --from: nsfwjs-mobilenetv2, speech-embedding")
     .option("--cut <layer>", "where to cut the source: a layer name or last:N", parseCut)
     .option("--pooling <kind>", "auto, avg, max, none", parsePooling, "auto")
     .option("--plugin <name>", "plugin of the B data (default: from its file types)")

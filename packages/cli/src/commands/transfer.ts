@@ -42,7 +42,7 @@ export function transferCommand(run: Runner): Command {
     )
     .option(
       "--backbone <name>",
-      "built-in pre-trained source instead of --from: nsfwjs-mobilenetv2",
+      "built-in pre-trained source instead of --from: nsfwjs-mobilenetv2, speech-embedding",
     )
     .option(
       "--cut <layer>",
@@ -68,7 +68,7 @@ export function transferCommand(run: Runner): Command {
   addScheduleOptions(command);
   command.addHelpText(
     "after",
-    "\nExamples:\n  graft transfer data/xrays --from models/task-a --head dense:64 --out models/xray\n  graft transfer data/xrays --backbone nsfwjs-mobilenetv2 --head dense:64,dense:64 --unfreeze top:2 --fine-tune-epochs 5 --lr-mult 0.1 --out models/xray\n",
+    "\nExamples:\n  graft transfer data/xrays --from models/task-a --head dense:64 --out models/xray\n  graft transfer data/xrays --backbone nsfwjs-mobilenetv2 --head dense:64,dense:64 --unfreeze top:2 --fine-tune-epochs 5 --lr-mult 0.1 --out models/xray\n  graft transfer data/wake --backbone speech-embedding --head wake-word --out models/wake\n",
   );
   return command.action(
     run(async (context, data: string, flags: TransferFlags) => {

@@ -33,6 +33,7 @@ describe("@graft/core public API", () => {
         "cutSavedModel",
         "denseHead",
         "describeSpec",
+        "escapeHtml",
         "evaluatePredictions",
         "exploreFeatures",
         "exploreTable",

@@ -21,13 +21,17 @@ function sumExtractor(mel: MelFrontEnd): EmbeddingExtractor & { calls: number[] 
       const windows = Math.floor((frames - 76) / 8) + 1;
       const out = new Float32Array(windows * 2);
       for (let w = 0; w < windows; w++) {
+        let byFrame = 0;
+        let byBand = 0;
         for (let f = 0; f < 76; f++) {
           for (let b = 0; b < 32; b++) {
             const v = values[(w * 8 + f) * 32 + b]!;
-            out[w * 2] = out[w * 2]! + v * (f + 1);
-            out[w * 2 + 1] = out[w * 2 + 1]! + v * (b + 1);
+            byFrame += v * (f + 1);
+            byBand += v * (b + 1);
           }
         }
+        out[w * 2] = byFrame;
+        out[w * 2 + 1] = byBand;
       }
       return out;
     },

@@ -1,0 +1,45 @@
+// Real-time factor of streaming wake-word detection on the speech embedding:
+// mel front end + embedding network + a dense head over ≥ 1 minute of real speech, one thread.
+import { loadEngine } from "@graft/core";
+import * as tf from "@tensorflow/tfjs";
+
+import { realSpeech } from "../src/speech-embedding/__tests__/real-speech.js";
+import { embeddingWakeWordHead } from "../src/speech-embedding/embedding-head.js";
+import { EmbeddingWakeWordStream } from "../src/speech-embedding/score-embeddings.js";
+import { speechEmbedding } from "../src/speech-embedding/speech-embedding.js";
+
+const engine = await loadEngine();
+console.log(engine.description);
+const embedding = await speechEmbedding();
+const head = embeddingWakeWordHead()({ featureShape: embedding.featureShape, task: { kind: "binary", labels: ["other", "wake"] }, takenNames: new Set() });
+const input = tf.input({ shape: [...embedding.featureShape] });
+const model = tf.model({ inputs: input, outputs: head.layers.reduce<tf.SymbolicTensor>((x, l) => l.apply(x) as tf.SymbolicTensor, input) });
+
+let audio = await realSpeech(40);
+while (audio.length < 16000 * 60) {
+  const longer = new Float32Array(audio.length * 2);
+  longer.set(audio);
+  longer.set(audio, audio.length);
+  audio = longer;
+}
+const seconds = audio.length / 16000;
+
+function run(minWindows: number, incremental = true): { rtf: number; scores: number } {
+  const stream = new EmbeddingWakeWordStream(embedding, model, { minWindows, incremental });
+  const start = performance.now();
+  let scores = 0;
+  for (let i = 0; i < audio.length; i += 1280) scores += stream.push(audio.subarray(i, i + 1280)).length;
+  scores += stream.flush().length;
+  stream.dispose();
+  return { rtf: (performance.now() - start) / 1000 / seconds, scores };
+}
+
+run(1); // warm-up: kernels, buffers
+// Live: 80 ms pushes, each embedding computed layer by layer as soon as its last frame arrives.
+const live = run(1);
+console.log(`${seconds.toFixed(0)} s of audio, ${live.scores} scores (one per 80 ms)`);
+console.log(`bench wakeword stream: rtf ${live.rtf.toFixed(4)}`);
+const batched = run(64);
+console.log(`bench wakeword stream (network every 5.12 s): rtf ${batched.rtf.toFixed(4)}`);
+const windows = run(1, false);
+console.log(`bench wakeword stream (each 76-frame window re-run every 80 ms): rtf ${windows.rtf.toFixed(4)}`);
