@@ -6,6 +6,7 @@ describe("@graft/audio", () => {
   it("should export its public API", () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
+        "DEFAULT_DETECTION",
         "DetectionTracker",
         "EmbeddingCache",
         "EmbeddingStream",
@@ -31,7 +32,9 @@ describe("@graft/audio", () => {
         "decodeWavBytes",
         "detCurve",
         "detectStream",
+        "detectionMetrics",
         "detectionOptions",
+        "detectionsAt",
         "detectionsFromScores",
         "embedRecording",
         "embeddingPreprocessor",
@@ -48,6 +51,7 @@ describe("@graft/audio", () => {
         "fitFeatureStats",
         "fitLength",
         "frameCount",
+        "graftPlugin",
         "hzToMel",
         "inRoom",
         "loadAudio",
@@ -75,6 +79,7 @@ describe("@graft/audio", () => {
         "roomImpulse",
         "scaleToRms",
         "scoreEmbeddings",
+        "scoreRecordings",
         "scoreStream",
         "sequenceNetwork",
         "slidingWindows",

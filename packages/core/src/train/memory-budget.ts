@@ -60,9 +60,12 @@ export function activationBytesPerExample(model: tf.LayersModel): number {
   for (const input of model.inputs) floats += elements(input.shape);
   for (const layer of model.layers) {
     if (layer.getClassName() === "InputLayer") continue;
-    const shape = layer.outputShape;
-    const shapes = (Array.isArray(shape[0]) ? shape : [shape]) as (number | null)[][];
-    for (const s of shapes) floats += elements(s);
+    // A layer applied several times (shared weights) has one output per call: count each.
+    for (const node of layer.inboundNodes) {
+      const shape = node.outputShapes;
+      const shapes = (Array.isArray(shape[0]) ? shape : [shape]) as (number | null)[][];
+      for (const s of shapes) floats += elements(s);
+    }
   }
   return floats * TRAINING_BYTES_PER_ACTIVATION;
 }
