@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const copy = mkdtempSync(join(tmpdir(), "graft-changesets-"));
-const published = ["core", "vision", "audio", "cli"];
+const published = ["core", "onnx", "vision", "audio", "cli"];
 
 const version = (dir) => JSON.parse(readFileSync(join(copy, dir, "package.json"), "utf8")).version;
 

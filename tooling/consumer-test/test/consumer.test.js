@@ -15,8 +15,19 @@ const root = resolve(here, "../../..");
 const work = mkdtempSync(join(tmpdir(), "graft-consumer-"));
 const tarballs = {};
 
+// Every command has a deadline: execFileSync blocks the event loop, so vitest's
+// own timeouts cannot fire, and a stalled registry would otherwise hang CI.
+const DEADLINE_MS = 5 * 60_000;
+
 function sh(cmd, args, cwd) {
-  return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_fund: "false", npm_config_audit: "false" } });
+  return execFileSync(cmd, args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: DEADLINE_MS,
+    killSignal: "SIGKILL",
+    env: { ...process.env, npm_config_fund: "false", npm_config_audit: "false", npm_config_fetch_timeout: "60000", npm_config_fetch_retries: "1" },
+  });
 }
 
 /** A fresh npm project with the given tarballs (and @tensorflow/tfjs from the registry). */
@@ -31,7 +42,7 @@ function project(name, packages, extra = []) {
 describe("packed packages in a user's project", () => {
   beforeAll(() => {
     const packs = join(work, "packs");
-    for (const pkg of ["core", "vision", "audio", "cli"]) {
+    for (const pkg of ["core", "onnx", "vision", "audio", "cli"]) {
       const out = sh("pnpm", ["pack", "--pack-destination", packs], join(root, "packages", pkg));
       const file = readdirSync(packs).find((f) => f.startsWith(`graft-${pkg}-`));
       expect(file, out).toBeDefined();
@@ -53,7 +64,7 @@ describe("packed packages in a user's project", () => {
   });
 
   it("should compute features and train a wake-word head with @graft/audio alone", () => {
-    const dir = project("audio-only", ["core", "audio"]);
+    const dir = project("audio-only", ["core", "onnx", "audio"]);
     expect(existsSync(join(dir, "node_modules/@graft/vision"))).toBe(false);
     copyFileSync(join(here, "../projects/audio-only.mjs"), join(dir, "main.mjs"));
     const out = sh("node", ["main.mjs"], dir);
@@ -62,7 +73,7 @@ describe("packed packages in a user's project", () => {
   });
 
   it("should run the packed graft binary", () => {
-    const dir = project("cli", ["core", "vision", "audio", "cli"]);
+    const dir = project("cli", ["core", "onnx", "vision", "audio", "cli"]);
     const help = sh(join(dir, "node_modules/.bin/graft"), ["--help"], dir);
     for (const command of ["pretrain", "transfer", "evaluate", "predict", "listen", "advise", "report"]) {
       expect(help).toContain(command);
