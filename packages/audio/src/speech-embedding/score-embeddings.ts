@@ -28,11 +28,11 @@ export function scoreEmbeddings(head: tf.LayersModel, embeddings: Float32Array, 
     const n = Math.min(batchSize, total - start);
     const input = new Float32Array(n * windows * dims);
     for (let i = 0; i < n; i++) input.set(embeddings.subarray((start + i) * dims, (start + i + windows) * dims), i * windows * dims);
-    const out = tf.tidy(() => {
-      const y = head.predict(tf.tensor3d(input, [n, windows, dims])) as tf.Tensor;
-      return y.reshape([n, -1]).slice([0, outputIndex], [n, 1]).dataSync();
-    });
-    scores.set(out, start);
+    // The column is picked in JS: a reshape and a slice cost more than the copy on a live stream's single window.
+    const out = tf.tidy(() => (head.predict(tf.tensor3d(input, [n, windows, dims])) as tf.Tensor).dataSync());
+    const columns = out.length / n;
+    if (outputIndex >= columns) throw new ConfigError(`scoreEmbeddings: outputIndex ${outputIndex} is outside the head's ${columns} outputs.`);
+    for (let i = 0; i < n; i++) scores[start + i] = out[i * columns + outputIndex]!;
   }
   return scores;
 }
