@@ -2,8 +2,8 @@
 import { loadEngine } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
-import { speechBackbone } from "../src/models/speech-backbone.js";
-import { wakeWordHead } from "../src/models/wake-word-head.js";
+import { speechBackbone } from "../src/backbones/speech-backbone.js";
+import { wakeWordHead } from "../src/heads/wake-word-head.js";
 
 const engine = await loadEngine();
 console.log(engine.description);

@@ -39,10 +39,10 @@ export { windowsFromRecording } from "./data/windows-from-recording.js";
 export { audioDataset } from "./data/audio-dataset.js";
 export type { AudioDataset, AudioDatasetOptions } from "./data/audio-dataset.js";
 
-export { speechBackbone } from "./models/speech-backbone.js";
-export type { SpeechBackboneOptions } from "./models/speech-backbone.js";
-export { wakeWordHead } from "./models/wake-word-head.js";
-export type { WakeWordHeadOptions } from "./models/wake-word-head.js";
+export { speechBackbone } from "./backbones/speech-backbone.js";
+export type { SpeechBackboneOptions } from "./backbones/speech-backbone.js";
+export { wakeWordHead } from "./heads/wake-word-head.js";
+export type { WakeWordHeadOptions } from "./heads/wake-word-head.js";
 
 export { DetectionTracker, detectionOptions, detectionsFromScores } from "./stream/detection-tracker.js";
 export type { Detection, DetectionOptions, ResolvedDetectionOptions } from "./stream/detection-tracker.js";

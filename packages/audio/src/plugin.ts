@@ -2,8 +2,8 @@ import type { DomainPlugin } from "@graft/core";
 
 import type { AudioRaw } from "./features/audio-preprocessor.js";
 import { restoreAudioPreprocessor } from "./features/audio-preprocessor.js";
-import { speechBackbone } from "./models/speech-backbone.js";
-import { wakeWordHead } from "./models/wake-word-head.js";
+import { speechBackbone } from "./backbones/speech-backbone.js";
+import { wakeWordHead } from "./heads/wake-word-head.js";
 import { embeddingWakeWordHead } from "./speech-embedding/embedding-head.js";
 import { isEmbeddingPreprocessorConfig, restoreEmbeddingPreprocessor } from "./speech-embedding/embedding-preprocessor.js";
 import { speechEmbedding } from "./speech-embedding/speech-embedding.js";

@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { noise, tone } from "../../__tests__/fixtures.js";
 import { audioPreprocessor } from "../../features/audio-preprocessor.js";
-import { speechBackbone } from "../../models/speech-backbone.js";
-import { wakeWordHead } from "../../models/wake-word-head.js";
+import { speechBackbone } from "../../backbones/speech-backbone.js";
+import { wakeWordHead } from "../../heads/wake-word-head.js";
 import { detectionsFromScores } from "../detection-tracker.js";
 import { modelScoreFn } from "../score-fn.js";
 import { scoreStream } from "../score-stream.js";

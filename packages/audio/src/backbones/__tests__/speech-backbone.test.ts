@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { speechBackbone } from "../speech-backbone.js";
-import { wakeWordHead } from "../wake-word-head.js";
+import { wakeWordHead } from "../../heads/wake-word-head.js";
 
 const binary: BinaryTask = { kind: "binary", labels: ["other", "wake"] };
 
