@@ -138,6 +138,18 @@ describe("graft explore", () => {
     const size = await runCli(["explore", taskB, "--from", source, "--input-size", "32"]);
     expect(size.code).not.toBe(0);
     expect(size.stderr).toMatch(/fixed input[\s\S]*drop --input-size/);
+    const fixed = await runCli([
+      "explore",
+      taskB,
+      "--backbone",
+      "speech-embedding",
+      "--input-size",
+      "32",
+    ]);
+    expect(fixed.code).not.toBe(0);
+    expect(fixed.stderr).toMatch(
+      /speech-embedding takes a fixed input size[\s\S]*drop --input-size/,
+    );
   });
 });
 
