@@ -1,4 +1,11 @@
-import { parseFreezePolicy, type DetectionSettings, type FreezePolicy, type HeadFactory } from "@graft/core";
+import {
+  parseFreezePolicy,
+  type CandidatePooling,
+  type DetectionSettings,
+  type FreezePolicy,
+  type HeadFactory,
+  type Pooling,
+} from "@graft/core";
 import { denseHead, outputHead } from "@graft/core";
 import { InvalidArgumentError } from "commander";
 
@@ -133,9 +140,26 @@ export function headFactory(
 }
 
 /** Commander parser of `--pooling`. */
-export function parsePooling(value: string): "auto" | "none" | "avg" | "max" {
-  if (value === "auto" || value === "none" || value === "avg" || value === "max") return value;
-  throw new InvalidArgumentError(`expected auto, none, avg or max, got "${value}".`);
+export function parsePooling(value: string): "auto" | Pooling {
+  if (value === "auto" || value === "none" || value === "avg" || value === "max" || value === "avg+max")
+    return value;
+  throw new InvalidArgumentError(`expected auto, none, avg, max or avg+max, got "${value}".`);
+}
+
+/** Commander parser of the explorer's `--poolings avg,max,avg+max`. */
+export function parsePoolings(value: string): CandidatePooling[] {
+  const list = value.split(",").map((v) => v.trim());
+  for (const v of list)
+    if (v !== "avg" && v !== "max" && v !== "avg+max")
+      throw new InvalidArgumentError(
+        `expected a comma-separated list of avg, max, avg+max, got "${v}" in "${value}".`,
+      );
+  return list as CandidatePooling[];
+}
+
+/** Commander parser of `--cut` that also takes `auto` (run the cut-point explorer). */
+export function parseCutOrAuto(value: string): NonNullable<CutSpec> | "auto" {
+  return value === "auto" ? "auto" : parseCut(value);
 }
 
 /** Commander parser of a choice among `choices`. */

@@ -2,6 +2,7 @@ import { loadEngine } from "@graft/core";
 import { Command, CommanderError } from "commander";
 
 import { adviseCommand } from "./commands/advise.js";
+import { exploreCommand } from "./commands/explore.js";
 import { evaluateCommand } from "./commands/evaluate.js";
 import { listenCommand } from "./commands/listen.js";
 import { predictCommand } from "./commands/predict.js";
@@ -82,6 +83,7 @@ export function createProgram(run: Runner, io: CliIo): Command {
     predictCommand,
     listenCommand,
     adviseCommand,
+    exploreCommand,
     reportCommand,
   ].map((make) => make(run));
   for (const command of commands) program.addCommand(command);

@@ -89,7 +89,17 @@ async function builtin(name: string, options: SourceOptions): Promise<ResolvedSo
         `drop --plugin, or use --plugin ${plugin.plugin.packageName}`,
       );
   }
-  const backbone = await make.build(options.cut, options.pooling === "auto" ? "avg" : options.pooling);
+  const size = options.pluginOptions.inputSize;
+  if (size !== undefined && !make.resizable)
+    throw new UsageError(
+      `--backbone ${name} takes a fixed input size, so --input-size ${size} cannot apply.`,
+      "drop --input-size",
+    );
+  const backbone = await make.build(
+    options.cut,
+    options.pooling === "auto" ? "avg" : options.pooling,
+    options.pluginOptions,
+  );
   const preprocessor = plugin.preprocessorFor(backbone.inputSpec, options.pluginOptions);
   return {
     backbone,
@@ -100,6 +110,11 @@ async function builtin(name: string, options: SourceOptions): Promise<ResolvedSo
 }
 
 async function fromGraftDir(dir: string, options: SourceOptions): Promise<ResolvedSource> {
+  if (options.pluginOptions.inputSize !== undefined)
+    throw new UsageError(
+      `--input-size applies to fresh backbones and resizable built-in sources; ${dir} keeps the input size it was trained at.`,
+      "drop --input-size (or pass --backbone nsfwjs-mobilenetv2 --input-size <px>)",
+    );
   const { model, manifest } = await loadModelDir(dir);
   const plugin = await pluginForManifest(manifest, options.plugin);
   const backbone = cutSavedModel(model, manifest, dir, { ...options.cut, pooling: options.pooling });
@@ -113,6 +128,11 @@ async function fromGraftDir(dir: string, options: SourceOptions): Promise<Resolv
 }
 
 async function fromLayersModel(dir: string, options: SourceOptions): Promise<ResolvedSource> {
+  if (options.pluginOptions.inputSize !== undefined)
+    throw new UsageError(
+      `--input-size applies to fresh backbones and resizable built-in sources; ${dir}/model.json has a fixed input.`,
+      "drop --input-size",
+    );
   const model = await loadLayersModelFromDir(dir);
   const shape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? -1);
   // Without --plugin, a [h, w, 3] input can only be an image.

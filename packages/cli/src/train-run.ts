@@ -48,6 +48,8 @@ export interface TrainRun {
   readonly resume: boolean;
   readonly negatives: readonly string[];
   readonly source?: string;
+  /** What `--cut auto` explored and chose, recorded in graft.json. */
+  readonly explore?: Json;
 }
 
 /**
@@ -171,6 +173,7 @@ async function trainLocked(
           command: run.command,
           data: path.resolve(run.dataPath),
           ...(run.source ? { source: run.source } : {}),
+          ...(run.explore ? { explore: run.explore } : {}),
           head: run.headText,
           classCounts: classCounts(labels, task.labels),
           split: {

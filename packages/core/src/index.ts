@@ -71,21 +71,26 @@ export { createRng, stratifiedSplit } from "./data/index.js";
 
 export {
   crossValidateProbe,
+  evenlySpacedCuts,
   exploreFeatures,
   exploreTable,
   featuresOf,
   holdoutProbe,
+  multiCutFeatures,
+  poolableLayers,
   randomlyInitialised,
   rawInputs,
   stratifiedFolds,
   trainSoftmaxProbe,
 } from "./probe/index.js";
 export type {
+  CandidatePooling,
   CrossValidateOptions,
   CrossValidation,
   ExploredCandidate,
   ExploreOptions,
   FeatureCandidate,
+  MultiCutFeaturesOptions,
   SoftmaxProbe,
   SoftmaxProbeOptions,
   Spread,

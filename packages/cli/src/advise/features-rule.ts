@@ -1,13 +1,16 @@
-import type { Backbone, Dataset } from "@graft/core";
+import {
+  featuresOf,
+  randomlyInitialised,
+  rawInputs,
+  type Backbone,
+  type Dataset,
+} from "@graft/core";
 import type * as tf from "@tensorflow/tfjs";
 
 import type { CommandContext } from "../io.js";
 import { fmt } from "../progress.js";
 import {
-  featuresOf,
   probeSplit,
-  randomlyInitialised,
-  rawInputs,
   subsetOf,
   trainHeadOn,
   type ArmResult,
@@ -34,7 +37,7 @@ export async function featuresRule(
   options: ProbeOptions,
 ): Promise<RuleResult> {
   const { train, test } = probeSplit(labels, options);
-  const random = await randomlyInitialised(backbone);
+  const random = await randomlyInitialised(backbone.model);
   const arms: [ArmResult["name"], (x: tf.Tensor) => tf.Tensor][] = [
     ["A features", (x) => backbone.model.predict(x) as tf.Tensor],
     ["random backbone", (x) => random.predict(x) as tf.Tensor],

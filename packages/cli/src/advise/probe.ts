@@ -1,18 +1,16 @@
 import {
-  collectBatches,
   createTransferModel,
   featureBackbone,
   stratifiedSplit,
   tensorDataset,
-  type Backbone,
-  type Dataset,
   type HeadFactory,
   type Task,
 } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
-/** Largest raw-input vector the "raw inputs" arm feeds a head; bigger inputs are average-pooled down. */
-export const MAX_RAW_FEATURES = 4096;
+// The features of each arm (A's backbone, its randomly initialised copy, raw
+// inputs) come from core's probe module (featuresOf, randomlyInitialised,
+// rawInputs), shared with the examples and the cut-point explorer.
 
 /** Test accuracy of a head trained on one kind of features. */
 export interface ArmResult {
@@ -30,40 +28,6 @@ export interface ProbeOptions {
   readonly learningRate: number;
   readonly seed: number;
   readonly testFraction: number;
-}
-
-/** Features of every example: `[n, d]`. The caller disposes them. */
-export async function featuresOf(
-  data: Dataset,
-  map: (x: tf.Tensor) => tf.Tensor,
-): Promise<tf.Tensor2D> {
-  const out = await collectBatches(data, 32, (x) => {
-    const y = map(x);
-    return y.reshape([y.shape[0] ?? -1, -1]);
-  });
-  return out as tf.Tensor2D;
-}
-
-/** The backbone's architecture with fresh, randomly initialised weights (same seeds as its config). */
-export async function randomlyInitialised(backbone: Backbone): Promise<tf.LayersModel> {
-  const topology = backbone.model.toJSON(null, false) as tf.io.ModelJSON["modelTopology"];
-  return tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON);
-}
-
-/** Raw inputs, average-pooled until at most {@link MAX_RAW_FEATURES} values remain. */
-export function rawInputs(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    let y = x;
-    while (
-      y.rank === 4 &&
-      y.size / (y.shape[0] ?? 1) > MAX_RAW_FEATURES &&
-      (y.shape[1] ?? 0) >= 2 &&
-      (y.shape[2] ?? 0) >= 2
-    ) {
-      y = tf.avgPool(y as tf.Tensor4D, 2, 2, "valid");
-    }
-    return y;
-  });
 }
 
 /** The fixed train/test split of B used by every arm. */

@@ -1,4 +1,3 @@
-
 import type { FreezePolicy, TrainingPhase } from "@graft/core";
 import type { Command } from "commander";
 
@@ -105,7 +104,11 @@ export function addTrainingOptions(
       "checkpoint directory (default: <out>.checkpoint); kept when Ctrl-C stops training",
     )
     .option("--resume", "continue from the checkpoint of an interrupted run with the same options")
-    .option("--input-size <px>", "vision: square input side for a fresh backbone", positiveInt)
+    .option(
+      "--input-size <px>",
+      "vision: square input side (fresh backbones, and resizable built-ins such as nsfwjs-mobilenetv2)",
+      positiveInt,
+    )
     .option("--channels <n>", "vision: 1 (grayscale) or 3 (RGB)", (v) =>
       choice(["1", "3"] as const)(v) === "1" ? 1 : 3,
     )

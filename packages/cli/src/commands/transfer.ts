@@ -1,8 +1,11 @@
-import type { FreezePolicy } from "@graft/core";
+import type { FreezePolicy, Json, Pooling } from "@graft/core";
 import { Command } from "commander";
 
-import { headFactory, parseCut, parsePooling, positiveInt } from "../options.js";
-import type { CutSpec } from "../plugins/types.js";
+import { taskFor } from "../data.js";
+import { exploreSource, recommendation } from "../explore/explore-source.js";
+import { headFactory, parseCutOrAuto, parsePooling, positiveInt } from "../options.js";
+import type { CutSpec, LabelledInputs } from "../plugins/types.js";
+import { UsageError } from "../errors.js";
 import type { Runner } from "../program.js";
 import { resolveSource } from "../source.js";
 import { runTraining } from "../train-run.js";
@@ -18,8 +21,8 @@ import {
 interface TransferFlags extends TrainingFlags {
   from?: string;
   backbone?: string;
-  cut?: CutSpec;
-  pooling: "auto" | "none" | "avg" | "max";
+  cut?: CutSpec | "auto";
+  pooling: "auto" | Pooling;
   freeze: FreezePolicy;
   unfreeze?: FreezePolicy;
   fineTuneEpochs?: number;
@@ -46,12 +49,12 @@ export function transferCommand(run: Runner): Command {
     )
     .option(
       "--cut <layer>",
-      "last layer kept: a layer name, or last:N to drop the last N layers (default: the source's feature layer, or last:1)",
-      parseCut,
+      "last layer kept: a layer name, last:N to drop the last N layers, or auto to run the cut-point explorer (graft explore) and use its winner with its pooling (default: the source's feature layer, or last:1)",
+      parseCutOrAuto,
     )
     .option(
       "--pooling <kind>",
-      "global pooling after the cut: auto (avg when the cut leaves a feature map), avg, max, none",
+      "global pooling after the cut: auto (avg when the cut leaves a feature map, or the explorer's choice with --cut auto), avg, max, avg+max, none",
       parsePooling,
       "auto",
     )
@@ -72,15 +75,19 @@ export function transferCommand(run: Runner): Command {
   );
   return command.action(
     run(async (context, data: string, flags: TransferFlags) => {
-      const source = await resolveSource({
+      const base = {
         ...(flags.from ? { from: flags.from } : {}),
         ...(flags.backbone ? { backbone: flags.backbone } : {}),
-        cut: flags.cut,
-        pooling: flags.pooling,
         ...(flags.plugin ? { plugin: flags.plugin } : {}),
         ...(flags.sourceTask ? { sourceTask: flags.sourceTask } : {}),
         ...(flags.sourceExamples ? { sourceExamples: flags.sourceExamples } : {}),
         pluginOptions: pluginOptions(flags),
+      };
+      const chosen = flags.cut === "auto" ? await autoCut(context, data, flags, base) : undefined;
+      const source = await resolveSource({
+        ...base,
+        cut: chosen ? { at: chosen.cut } : (flags.cut as CutSpec),
+        pooling: chosen ? chosen.pooling : flags.pooling,
       });
       try {
         context.log(
@@ -104,6 +111,7 @@ export function transferCommand(run: Runner): Command {
           phases: schedule(flags, { name: "head", freeze: flags.freeze }),
           ...runSettings(flags),
           source: source.description,
+          ...(chosen ? { explore: chosen.record } : {}),
         });
       } catch (error) {
         // runTraining disposes the model it built; free the backbone if it failed before that.
@@ -116,4 +124,47 @@ export function transferCommand(run: Runner): Command {
       }
     }),
   );
+}
+
+/** `--cut auto`: explores the source's cuts and poolings on the data and returns the winner. */
+async function autoCut(
+  context: Parameters<Parameters<Runner>[0]>[0],
+  data: string,
+  flags: TransferFlags,
+  base: Omit<Parameters<typeof resolveSource>[0], "cut" | "pooling">,
+): Promise<{ cut: string; pooling: Pooling; record: Json }> {
+  if (flags.pooling !== "auto")
+    throw new UsageError(
+      `--cut auto chooses the pooling too, so --pooling ${flags.pooling} cannot apply.`,
+      "drop --pooling, or pick the cut yourself with --cut <layer>",
+    );
+  const labelsOf = (labelled: LabelledInputs) => taskFor(labelled, flags.task, flags.positive).labels;
+  const exploration = await exploreSource(context, data, labelsOf, base, {
+    poolings: ["avg", "max", "avg+max"],
+    folds: 5,
+    seed: flags.seed,
+  });
+  const best = exploration.ranked[0];
+  if (!best) throw new UsageError("the cut-point explorer found no candidate cut.");
+  context.log(`transfer: --cut auto chose ${best.cut} with ${best.pooling} pooling; ${recommendation(exploration)}`);
+  return {
+    cut: best.cut,
+    pooling: best.pooling as Pooling,
+    record: {
+      cut: best.cut,
+      pooling: best.pooling,
+      folds: exploration.folds,
+      examples: exploration.examples,
+      cvAuc: best.auc.mean,
+      cvAucStd: best.auc.std,
+      cvAccuracy: best.accuracy.mean,
+      candidates: exploration.ranked.map((r) => ({
+        cut: r.cut,
+        pooling: r.pooling,
+        features: r.size,
+        cvAuc: r.auc.mean,
+        cvAucStd: r.auc.std,
+      })),
+    },
+  };
 }

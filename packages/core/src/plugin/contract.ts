@@ -54,6 +54,13 @@ export interface PluginContract {
   readonly headHint?: string;
   /** Built-in pre-trained sources by CLI name, each with its input spec and provenance inside. */
   readonly builtins: Readonly<Record<string, BuiltinSource>>;
+  /**
+   * Candidate cut points of `model` for the cut-point explorer, shallow to
+   * deep, when this plugin knows its architecture (vision: MobileNetV2's
+   * blocks 3, 6, 10, 13 and `out_relu`); undefined lets the tool fall back to
+   * core's `evenlySpacedCuts`.
+   */
+  candidateCuts?(model: tf.LayersModel): readonly string[] | undefined;
   /** Detection on long recordings (false accepts per hour), for plugins whose binary models detect events. */
   readonly detection?: DetectionHooks;
   /** Extra sections of a model's HTML report (Grad-CAM gallery, false-alarm snippets). */
@@ -101,8 +108,13 @@ export type CutSpec = { readonly at: string } | { readonly dropLast: number } | 
 export interface BuiltinSource {
   /** The input the source takes at its default size. */
   readonly inputSpec: InputSpec;
-  /** Loads the weights, cut and pooled as asked. */
-  build(cut: CutSpec, pooling: Pooling): Promise<Backbone>;
+  /**
+   * True when the source can be rebuilt at another input size (a fully
+   * convolutional network); `build` then honours `options.inputSize`.
+   */
+  readonly resizable?: boolean;
+  /** Loads the weights, cut and pooled as asked (at `options.inputSize` when resizable). */
+  build(cut: CutSpec, pooling: Pooling, options?: PluginOptions): Promise<Backbone>;
 }
 
 /** How long recordings are scored and detections counted. */

@@ -37,11 +37,10 @@ export function rawInputs(x: tf.Tensor): tf.Tensor {
 }
 
 /** A model's architecture with fresh, randomly initialised weights: the "random backbone" baseline. */
-export function randomlyInitialised(model: tf.LayersModel): tf.LayersModel {
+export async function randomlyInitialised(model: tf.LayersModel): Promise<tf.LayersModel> {
   const topology = model.toJSON(null, false) as tf.io.ModelJSON["modelTopology"];
-  return tf.models.modelFromJSON({
-    modelTopology: topology,
-  } as tf.io.ModelJSON) as unknown as tf.LayersModel;
+  // modelFromJSON resolves asynchronously (it may fetch weights; here there are none).
+  return tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON);
 }
 
 /**

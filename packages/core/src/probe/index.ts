@@ -16,3 +16,5 @@ export {
   randomlyInitialised,
   rawInputs,
 } from "./holdout-probe.js";
+export { evenlySpacedCuts, multiCutFeatures, poolableLayers } from "./multi-cut-features.js";
+export type { CandidatePooling, MultiCutFeaturesOptions } from "./multi-cut-features.js";

@@ -10,6 +10,7 @@ import {
   pretrainedMobileNetV2Spec,
 } from "../backbones/pretrained-mobilenet-v2.js";
 import { smallCnn } from "../backbones/small-cnn.js";
+import { MOBILENET_V2_CUTS } from "../explore/explore-cuts.js";
 import { imageDataset } from "../data/image-dataset.js";
 import { readImageFolder } from "../data/read-image-folder.js";
 import { readImageManifest } from "../data/read-image-manifest.js";
@@ -71,12 +72,19 @@ export const graftPlugin: PluginContract = {
   builtins: {
     "nsfwjs-mobilenetv2": {
       inputSpec: pretrainedMobileNetV2Spec(),
-      build: (cut, pooling) =>
+      // MobileNetV2 is fully convolutional: its weights fit any input side.
+      resizable: true,
+      build: (cut, pooling, { inputSize } = {}) =>
         pretrainedMobileNetV2({
           ...(cut === undefined ? {} : "at" in cut ? { cutAt: cut.at } : { dropLast: cut.dropLast }),
           pooling,
+          ...(inputSize === undefined ? {} : { inputSize }),
         }),
     },
+  },
+  candidateCuts: (model) => {
+    const names = new Set(model.layers.map((l) => l.name));
+    return MOBILENET_V2_CUTS.every((c) => names.has(c)) ? MOBILENET_V2_CUTS : undefined;
   },
   async reportSections(predictor, { files, labels, limit }) {
     return [
