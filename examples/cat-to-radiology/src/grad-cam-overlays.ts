@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 
-import { gradCam, writeGradCamOverlay } from "@graft/vision";
+import { gradCam, gradCamLayer, writeGradCamOverlay } from "@graft/vision";
 import * as tf from "@tensorflow/tfjs";
 import { Jimp } from "jimp";
 
@@ -25,10 +25,10 @@ export interface OverlayRecord {
 /**
  * Writes Grad-CAM overlays (at the generated images' resolution) of the
  * lesion score for `count` test images, two thirds of them with a lesion.
- * The explained layer is the last ReLU whose map is at least `minSide` cells
- * wide: at 96 px MobileNetV2's `out_relu` is only 3 × 3, too coarse to point
- * at a lesion, so this picks `block_13_expand_relu` (6 × 6). The true lesion
- * is circled in white.
+ * The explained layer is vision's `gradCamLayer` pick: the last ReLU whose
+ * map is at least `minSide` cells a side (at 96 px MobileNetV2's `out_relu`
+ * is only 3 × 3, too coarse to point at a lesion). The true lesion is circled
+ * in white.
  */
 export async function writeOverlays(
   result: RunResult,
@@ -37,7 +37,12 @@ export async function writeOverlays(
   dir: string,
   minSide = 6,
 ): Promise<OverlayRecord[]> {
-  const layer = camLayer(result.model.model, minSide);
+  const layer = gradCamLayer(result.model.model, { minSide, namePattern: /relu$/ });
+  if (layer === undefined) {
+    throw new Error(
+      `grad-cam: the ${result.kind} model has no ReLU feature map of at least ${minSide}×${minSide} cells; pass --grad-cam 0 or a larger --size.`,
+    );
+  }
   await mkdir(dir, { recursive: true });
   const lesions = test.records.flatMap((r, i) => (r.label === 1 ? [i] : []));
   const normals = test.records.flatMap((r, i) => (r.label === 0 ? [i] : []));
@@ -100,16 +105,6 @@ async function markLesion(
       data.fill(255, 4 * (y * width + x), 4 * (y * width + x) + 4);
   }
   await writeFile(file, await image.getBuffer("image/png"));
-}
-
-function camLayer(model: tf.LayersModel, minSide: number): string {
-  // Backbone layers only: the head's layers are shared with graft's head model, so their `output` is ambiguous.
-  for (const layer of [...model.layers].reverse()) {
-    if (!layer.name.endsWith("relu") || layer.inboundNodes.length !== 1) continue;
-    const shape = Array.isArray(layer.output) ? [] : layer.output.shape;
-    if (shape.length === 4 && (shape[1] ?? 0) >= minSide) return layer.name;
-  }
-  return "out_relu";
 }
 
 // Generated file names carry no size; the generator writes `<n>px` into the folder name.

@@ -2,12 +2,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { loadEngine } from "@graft/core";
-import type { Backbone } from "@graft/core";
+import type { Backbone, Pooling } from "@graft/core";
 import { mobileNetV2 } from "@graft/vision";
 import * as tf from "@tensorflow/tfjs";
 
 import { imagenetBackbone } from "./backbones/imagenet.js";
-import { runScratch, runTransfer } from "./compare.js";
+import { runFineTune, runScratch, runTransfer } from "./compare.js";
+import type { RunResult } from "./compare.js";
+import { explorationTable, exploreRadiographCuts, recommended } from "./explore-table.js";
 import { fashionBackbone } from "./fashion/fashion-backbone.js";
 import { writeOverlays } from "./grad-cam-overlays.js";
 import { parseDemoOptions } from "./options.js";
@@ -95,40 +97,86 @@ async function compareRoute(
   trainSet: RadiographRecord[],
   testSet: RadiographRecord[],
 ): Promise<{ lines: string[]; metrics: Record<string, unknown> }> {
-  const { backbone, alpha, channels, pretraining } =
-    route === "imagenet"
-      ? {
-          backbone: await imagenetBackbone(o.size),
-          alpha: 1,
-          channels: 3 as const,
-          pretraining: null,
-        }
-      : await fashionBackbone(o, log);
-  log(`task A (${route}): ${describe(backbone)} [${elapsed()}]`);
+  const channels = route === "imagenet" ? 3 : 1;
   const trainData = await radiographData(trainSet, o.size, channels);
   const testData = await radiographData(testSet, o.size, channels);
   const settings = { seed: o.seed, log };
+
+  let exploration: Record<string, unknown> | null = null;
+  let picked: { backbone: Backbone; alpha: number; pretraining: unknown };
+  if (route === "imagenet") {
+    log(
+      `explorer: cut points × poolings of the pre-trained MobileNetV2 at ${o.size} px, 5-fold CV on the ${trainSet.length} training images …`,
+    );
+    const explored = await exploreRadiographCuts(trainData, o.size, o.seed);
+    for (const line of explorationTable(explored)) log(`  ${line}`);
+    const best = recommended(explored);
+    log(
+      `explorer: recommends ${best.cut} + ${best.pooling} pooling (CV AUC ${best.auc.mean.toFixed(3)} ± ${best.auc.std.toFixed(3)}); ` +
+        `one backbone pass ${explored.featureSeconds.toFixed(1)} s [${elapsed()}]`,
+    );
+    exploration = {
+      featureSeconds: Number(explored.featureSeconds.toFixed(1)),
+      ranked: explored.ranked.map((c) => ({
+        cut: c.cut,
+        pooling: c.pooling,
+        features: c.size,
+        auc: c.auc,
+        seconds: Number(c.seconds.toFixed(2)),
+      })),
+    };
+    picked = {
+      backbone: await imagenetBackbone(o.size, best.cut, best.pooling as Pooling),
+      alpha: 1,
+      pretraining: null,
+    };
+  } else {
+    picked = await fashionBackbone(o, log);
+  }
+  const { backbone, alpha, pretraining } = picked;
+  log(`task A (${route}): ${describe(backbone)} [${elapsed()}]`);
 
   log(`transfer: new output layer on the frozen backbone …`);
   const transfer = await runTransfer(backbone, trainData, testData, {
     ...settings,
     headEpochs: o.headEpochs,
-    fineTune: o.fineTune,
-    fineTuneEpochs: o.fineTuneEpochs,
   });
   log(`transfer: test AUC ${transfer.report.macroAuc?.toFixed(3)} [${elapsed()}]`);
+  const transferSummary = summary(transfer);
+
+  let fineTuned: RunResult | null = null;
+  if (o.fineTune > 0) {
+    log(`fine-tune: top ${o.fineTune} backbone layers at ${o.size} px …`);
+    fineTuned = await runFineTune(
+      transfer,
+      trainData,
+      testData,
+      {
+        layers: o.fineTune,
+        epochs: o.fineTuneEpochs,
+        learningRate: o.fineTuneLr,
+        patience: o.patience,
+        validation: 0.2,
+      },
+      settings,
+    );
+    log(`fine-tune: test AUC ${fineTuned.report.macroAuc?.toFixed(3)} [${elapsed()}]`);
+  }
 
   log(
-    `scratch: the same MobileNetV2 (alpha ${alpha}, ${o.size} px), random weights, ${o.scratchEpochs} epochs …`,
+    `scratch: the same MobileNetV2 (alpha ${alpha}, ${o.scratchSize} px), random weights, ${o.scratchEpochs} epochs …`,
   );
+  const sameSize = o.scratchSize === o.size;
+  const scratchTrain = sameSize ? trainData : await radiographData(trainSet, o.scratchSize, channels);
+  const scratchTest = sameSize ? testData : await radiographData(testSet, o.scratchSize, channels);
   const scratchBackbone = mobileNetV2({
     alpha,
-    inputSize: o.size,
+    inputSize: o.scratchSize,
     channels,
     pooling: "avg",
     seed: o.seed,
   });
-  const scratch = await runScratch(scratchBackbone, trainData, testData, {
+  const scratch = await runScratch(scratchBackbone, scratchTrain, scratchTest, {
     ...settings,
     epochs: o.scratchEpochs,
   });
@@ -137,18 +185,22 @@ async function compareRoute(
   const overlays = [];
   if (o.gradCam > 0) {
     const dir = join(o.out, "grad-cam", route);
-    overlays.push(...(await writeOverlays(transfer, testData, o.gradCam, dir)));
-    overlays.push(...(await writeOverlays(scratch, testData, o.gradCam, dir)));
+    overlays.push(...(await writeOverlays(fineTuned ?? transfer, testData, o.gradCam, dir)));
+    overlays.push(...(await writeOverlays(scratch, scratchTest, o.gradCam, dir)));
     log(`grad-cam: ${overlays.length} overlays in ${dir} [${elapsed()}]`);
   }
-  const lines = comparisonLines(route, trainSet.length, transfer, scratch);
+  const lines = comparisonLines(route, trainSet.length, transfer, fineTuned, scratch);
   const metrics = {
     taskA: { ...backbone.provenance, pretraining },
-    transfer: summary(transfer),
+    exploration,
+    transfer: transferSummary,
+    fineTuned: fineTuned ? summary(fineTuned) : null,
     scratch: summary(scratch),
+    scratchSize: o.scratchSize,
     gradCam: overlays,
   };
-  for (const data of [trainData, testData]) data.data.dispose();
+  const datasets = new Set([trainData, testData, scratchTrain, scratchTest]);
+  for (const data of datasets) data.data.dispose();
   transfer.model.dispose();
   scratch.model.dispose();
   log(`tensors still allocated: ${tf.memory().numTensors}`);

@@ -17,11 +17,18 @@ export interface DemoOptions {
   seed: number;
   /** Epochs of the new output layer on the frozen backbone. */
   headEpochs: number;
-  /** Unfreeze this many top backbone layers (with weights) for a second phase; 0 = off. */
+  /** Fine-tune this many top backbone layers (with weights) after the frozen head; 0 = off. */
   fineTune: number;
+  /** Most fine-tuning epochs (early stopping may end sooner). */
   fineTuneEpochs: number;
+  /** Head learning rate while fine-tuning; the backbone gets a tenth. */
+  fineTuneLr: number;
+  /** Early-stopping patience of the fine-tuning, in epochs. */
+  patience: number;
   /** Epochs of the from-scratch baseline. */
   scratchEpochs: number;
+  /** Image side of the from-scratch baseline. */
+  scratchSize: number;
   /** Fashion-MNIST pre-training: the full 60 000 images and more epochs. */
   full: boolean;
   /** Fashion-MNIST pre-training examples (ignored with --full). */
@@ -36,14 +43,17 @@ export interface DemoOptions {
 const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic skull radiographs
 
   --route imagenet|fashion|both   task A backbone (default imagenet)
-  --size N               task B image side, both models (default 96)
+  --size N               task B image side of the transfer (default 224)
   --train N              training radiographs (default 100)
   --test N               test radiographs (default 500)
   --seed N               seed of data and training (default 1)
   --head-epochs N        epochs of the new output layer (default 60)
-  --fine-tune N          then unfreeze the top N backbone layers (default 0: off)
-  --fine-tune-epochs N   (default 5)
+  --fine-tune N          then fine-tune the top N backbone layers with weights (default 8; 0: off)
+  --fine-tune-epochs N   most fine-tuning epochs, early stopping may end sooner (default 8)
+  --fine-tune-lr X       head learning rate while fine-tuning, backbone a tenth (default 0.001)
+  --patience N           early-stopping patience on 20 % of the training images (default 3)
   --scratch-epochs N     epochs of the from-scratch baseline (default 15)
+  --scratch-size N       image side of the from-scratch baseline (default 96)
   --full                 Fashion-MNIST: pre-train on all 60 000 images, 10 epochs
   --pretrain-examples N  Fashion-MNIST images used without --full (default 10000)
   --pretrain-epochs N    Fashion-MNIST epochs without --full (default 3)
@@ -57,14 +67,17 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     args: [...argv],
     options: {
       route: { type: "string", default: "imagenet" },
-      size: { type: "string", default: "96" },
+      size: { type: "string", default: "224" },
       train: { type: "string", default: "100" },
       test: { type: "string", default: "500" },
       seed: { type: "string", default: "1" },
       "head-epochs": { type: "string", default: "60" },
-      "fine-tune": { type: "string", default: "0" },
-      "fine-tune-epochs": { type: "string", default: "5" },
+      "fine-tune": { type: "string", default: "8" },
+      "fine-tune-epochs": { type: "string", default: "8" },
+      "fine-tune-lr": { type: "string", default: "0.001" },
+      patience: { type: "string", default: "3" },
       "scratch-epochs": { type: "string", default: "15" },
+      "scratch-size": { type: "string", default: "96" },
       full: { type: "boolean", default: false },
       "pretrain-examples": { type: "string", default: "10000" },
       "pretrain-epochs": { type: "string", default: "3" },
@@ -89,6 +102,13 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     }
     return value;
   };
+  const positive = (name: keyof typeof values): number => {
+    const value = Number(values[name]);
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new Error(`--${name} must be a number > 0, got "${String(values[name])}".`);
+    }
+    return value;
+  };
   return {
     route,
     size: int("size", 32),
@@ -98,7 +118,10 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     headEpochs: int("head-epochs", 1),
     fineTune: int("fine-tune", 0),
     fineTuneEpochs: int("fine-tune-epochs", 1),
+    fineTuneLr: positive("fine-tune-lr"),
+    patience: int("patience", 1),
     scratchEpochs: int("scratch-epochs", 1),
+    scratchSize: int("scratch-size", 32),
     full: values.full,
     pretrainExamples: int("pretrain-examples", 100),
     pretrainEpochs: int("pretrain-epochs", 1),

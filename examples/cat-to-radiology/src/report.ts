@@ -7,18 +7,21 @@ export function comparisonLines(
   route: string,
   train: number,
   transfer: RunResult,
+  fineTuned: RunResult | null,
   scratch: RunResult,
 ): string[] {
   const row = (r: RunResult) =>
-    `${r.kind} AUC ${fmt(r.report.macroAuc)}   ${r.kind === "scratch" ? " " : ""}accuracy ${fmt(r.report.accuracy)}   ` +
+    `${r.kind} AUC ${fmt(r.report.macroAuc)}${" ".repeat(13 - r.kind.length)}accuracy ${fmt(r.report.accuracy)}   ` +
     `sensitivity ${fmt(recall(r.report, 1))}   specificity ${fmt(recall(r.report, 0))}   train ${r.trainSeconds.toFixed(1)} s`;
   return [
     `── ${route}: same architecture, same ${train} training images, same ${transfer.report.examples} test images ──`,
     `train images ${train}`,
     row(transfer),
+    ...(fineTuned ? [row(fineTuned)] : []),
     row(scratch),
-    `  transfer = ${transfer.description}`,
-    `  scratch  = ${scratch.description}`,
+    `  transfer   = ${transfer.description}`,
+    ...(fineTuned ? [`  fine-tuned = ${fineTuned.description}`] : []),
+    `  scratch    = ${scratch.description}`,
   ];
 }
 
