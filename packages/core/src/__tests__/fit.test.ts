@@ -8,6 +8,7 @@ import { denseHead } from "../head/dense-head.js";
 import { applyStep, createParamGroup } from "../train/param-groups.js";
 import { weightedLoss } from "../train/loss.js";
 import { createTransferModel } from "../transfer/transfer-model.js";
+import { tensorDataset } from "../data/tensor-dataset.js";
 import { separableData, snapshotWeights, taskAModel } from "./fixtures/tiny-models.js";
 
 const binary = { kind: "binary", labels: ["no", "yes"] } as const;
@@ -152,5 +153,26 @@ describe("fit", () => {
     await expect(model.fit(data, { batchSize: 0 })).rejects.toThrow(ConfigError);
     await expect(model.fit(data, { validation: 1.5 })).rejects.toThrow(/between 0 and 1, got 1.5/);
     data.dispose();
+  });
+
+  it("should train the head alone on features the backbone already produced", async () => {
+    const backbone = cutBackbone(taskAModel(5), { at: "a_dense2" });
+    const model = createTransferModel({ backbone, task: binary, head: denseHead({ units: [8] }), seed: 3 });
+    const data = separableData(96, 2, 33);
+    const features = tensorDataset(backbone.model.predict(data.x) as tf.Tensor, data.labels);
+    const start = snapshotWeights(backbone.model);
+    const before = tf.memory().numTensors;
+    const history = await model.fit(features, { inputs: "features", batchSize: 16, phases: [{ epochs: 30, freeze: "frozen", learningRate: 0.02 }], seed: 3 });
+    const losses = history.epochs.map((e) => e.metrics["loss"] ?? Number.NaN);
+    expect(losses.at(-1)).toBeLessThan(0.8 * (losses[0] ?? 0));
+    const predicted = tf.tidy(() => (model.model.predict(data.x) as tf.Tensor).greater(0.5).dataSync());
+    const accuracy = data.labels.filter((label, i) => Number(predicted[i]) === label).length / data.labels.length;
+    expect(accuracy).toBeGreaterThan(0.75);
+    for (const [name, values] of snapshotWeights(backbone.model)) expect(values).toEqual(start.get(name));
+    await expect(model.fit(features, { inputs: "features", phases: [{ epochs: 1, freeze: { top: 1 } }] })).rejects.toThrow(/inputs "features".*trains 2 backbone weights/s);
+    expect(tf.memory().numTensors).toBe(before);
+    features.dispose?.();
+    data.dispose();
+    model.dispose();
   });
 });

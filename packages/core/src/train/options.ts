@@ -91,6 +91,13 @@ export interface FitOptions {
    * features on disk between runs. @default true
    */
   featureCache?: boolean | FeatureCache;
+  /**
+   * What the datasets hold: `"raw"` inputs of the whole model, or `"features"`
+   * the backbone already produced (e.g. embeddings computed once over a long
+   * recording), which train the head alone. `"features"` needs the backbone
+   * frozen in every phase and no `augment`. @default "raw"
+   */
+  inputs?: "raw" | "features";
   /** Seeds shuffling and the validation split. @default 0 */
   seed?: number;
   /** @default true */

@@ -1,5 +1,6 @@
 import { computeFeatures, FeatureCache } from "../cache/feature-cache.js";
 import { createRng } from "../data/random.js";
+import { ConfigError } from "../errors.js";
 import { range, tensorDataset } from "../data/tensor-dataset.js";
 import { formatFreezePolicy } from "../transfer/freeze.js";
 import type { Dataset } from "../types.js";
@@ -51,9 +52,16 @@ export async function runPhase(
   const { net, options } = run;
   net.freeze(phase.freeze ?? net.freezePolicy);
   const backboneTrains = net.backbone.model.trainableWeights.length > 0;
-  const useCache = options.featureCache !== false && !backboneTrains && !options.augment;
+  const precomputed = options.inputs === "features";
+  if (precomputed && (backboneTrains || options.augment)) {
+    throw new ConfigError(
+      `fit: inputs "features" trains the head on features the backbone already produced, but phase "${phase.name ?? phaseIndex + 1}" ${backboneTrains ? `trains ${net.backbone.model.trainableWeights.length} backbone weights` : "augments its inputs"}.`,
+      { fix: 'freeze the backbone ("frozen") and drop augment, or pass raw inputs with inputs: "raw".' },
+    );
+  }
+  const useCache = precomputed || (options.featureCache !== false && !backboneTrains && !options.augment);
   const runner = useCache ? net.headModel : net.model;
-  const source = async (d: Dataset) => (useCache ? cachedFeatures(run, d) : d);
+  const source = async (d: Dataset) => (precomputed ? d : useCache ? cachedFeatures(run, d) : d);
   const trainSet = await source(run.train);
   const valSet = run.validation ? await source(run.validation) : undefined;
   const lr = phase.learningRate ?? run.learningRate;
