@@ -1,7 +1,6 @@
 import {
   parseFreezePolicy,
   type CandidatePooling,
-  type DetectionSettings,
   type FreezePolicy,
   type HeadFactory,
   type Pooling,
@@ -167,17 +166,5 @@ export function choice<T extends string>(choices: readonly T[]): (value: string)
   return (value) => {
     if ((choices as readonly string[]).includes(value)) return value as T;
     throw new InvalidArgumentError(`expected one of ${choices.join(", ")}, got "${value}".`);
-  };
-}
-
-/** Detection settings from `--hop`, `--smoothing` and `--refractory`, each falling back to the plugin's default. */
-export function detectionSettings(
-  flags: { hop?: number; smoothing?: number; refractory?: number },
-  defaults: DetectionSettings,
-): DetectionSettings {
-  return {
-    hopSeconds: flags.hop ?? defaults.hopSeconds,
-    smoothing: flags.smoothing ?? defaults.smoothing,
-    refractorySeconds: flags.refractory ?? defaults.refractorySeconds,
   };
 }

@@ -1,7 +1,15 @@
 /** A seeded source of uniform numbers in [0, 1). */
 export type Rng = () => number;
 
-/** A fast seeded generator (mulberry32): the same seed always gives the same augmentations. */
+/**
+ * A fast seeded generator (mulberry32): the same seed always gives the same augmentations.
+ *
+ * Why not core's `createRng`: it runs the same mulberry32 step but returns an
+ * object (`next`, `int`, `shuffle`, `normal`) and mixes the seed first, so the
+ * same seed gives another sequence. Every augmentation here, and the wake-word
+ * example's corpus and its documented numbers, take this bare function and its
+ * exact sequences; re-exporting core's would change the `Rng` type and the data.
+ */
 export function createRng(seed = 1): Rng {
   let state = seed >>> 0;
   return () => {

@@ -2,26 +2,28 @@ import { evaluatePredictions, type DetectionMetrics, type EvaluationReport } fro
 import { Command } from "commander";
 
 import { labelsForTask } from "../data.js";
-import { detectionSettings, probability, positiveInt, positiveNumber } from "../options.js";
+import { probability, positiveInt } from "../options.js";
 import type { Runner } from "../program.js";
 import { fmt } from "../progress.js";
 import { loadSavedModel, probabilityRows } from "../saved-model.js";
 import { table } from "../table.js";
+import {
+  addDetectionOptions,
+  detectionSettings,
+  type DetectionFlags,
+} from "./detection-options.js";
 
-interface EvaluateFlags {
+interface EvaluateFlags extends DetectionFlags {
   json?: boolean;
   plugin?: string;
   threshold?: number;
   negatives?: string[];
-  hop?: number;
-  smoothing?: number;
-  refractory?: number;
   batchSize: number;
 }
 
 /** `graft evaluate <model> <data>`: metrics on labelled data; wake words also FRR and false accepts per hour. */
 export function evaluateCommand(run: Runner): Command {
-  return new Command("evaluate")
+  const command = new Command("evaluate")
     .description(
       "metrics of a saved model on a labelled folder or manifest: accuracy, per-class precision/recall/F1, confusion matrix, AUC; wake words also FRR and false accepts per hour on negative recordings",
     )
@@ -37,14 +39,8 @@ export function evaluateCommand(run: Runner): Command {
     .option(
       "--negatives <wav...>",
       "audio: long recordings without the wake word, for false accepts per hour",
-    )
-    .option(
-      "--hop <seconds>",
-      "detection: hop between scored windows on negative recordings (default: the plugin's detector)",
-      positiveNumber,
-    )
-    .option("--smoothing <n>", "detection: posterior moving average, in windows", positiveInt)
-    .option("--refractory <seconds>", "detection: silence after a detection", positiveNumber)
+    );
+  return addDetectionOptions(command)
     .option("--batch-size <n>", "examples per forward pass", positiveInt, 32)
     .option("-q, --quiet", "no log lines")
     .addHelpText(

@@ -2,24 +2,26 @@ import type { StreamDetection } from "@graft/core";
 import { Command } from "commander";
 
 import { UsageError } from "../errors.js";
-import { detectionSettings, positiveInt, positiveNumber, probability } from "../options.js";
+import { positiveNumber, probability } from "../options.js";
 import type { Runner } from "../program.js";
 import { fmt } from "../progress.js";
 import { loadSavedModel } from "../saved-model.js";
+import {
+  addDetectionOptions,
+  detectionSettings,
+  type DetectionFlags,
+} from "./detection-options.js";
 
-interface ListenFlags {
+interface ListenFlags extends DetectionFlags {
   json?: boolean;
   plugin?: string;
   threshold?: number;
-  hop?: number;
-  smoothing?: number;
-  refractory?: number;
   chunk: number;
 }
 
 /** `graft listen <model> <wav>`: stream a long recording through a wake-word model and print detections. */
 export function listenCommand(run: Runner): Command {
-  return new Command("listen")
+  const command = new Command("listen")
     .description(
       "stream a long WAV through a wake-word model, chunk by chunk as a live detector would, and print each detection with its time",
     )
@@ -31,14 +33,8 @@ export function listenCommand(run: Runner): Command {
       "--threshold <p>",
       "smoothed posterior that fires (default: the saved threshold, or 0.5)",
       probability,
-    )
-    .option(
-      "--hop <seconds>",
-      "time between scored windows (default: the plugin's detector)",
-      positiveNumber,
-    )
-    .option("--smoothing <n>", "posterior moving average, in windows", positiveInt)
-    .option("--refractory <seconds>", "silence after each detection", positiveNumber)
+    );
+  return addDetectionOptions(command)
     .option("--chunk <seconds>", "audio pushed to the detector at a time", positiveNumber, 0.5)
     .option("-q, --quiet", "no log lines")
     .addHelpText(
