@@ -21,19 +21,30 @@ function reshapeTo(node: NodeInfo, ctx: BuildContext, x: tf.SymbolicTensor, targ
   return ctx.apply(tf.layers.reshape({ targetShape: target, name: ctx.layerName(node, suffix) }), x);
 }
 
-/** Resolves an ONNX target shape (0 = copy, -1 = infer) to the per-example shape, checking the batch axis is kept. */
+/**
+ * Resolves an ONNX target shape (0 = copy the axis, -1 = infer) to the per-example shape a
+ * TF.js Reshape layer takes. The leading entry must keep the batch: 0 copies it, -1 or a
+ * number keep it when the other entries hold exactly one example's values; 1 with an
+ * inferred axis is how exporters that baked in batch 1 write a flatten.
+ */
 function perExampleShape(node: NodeInfo, inShape: (number | null)[], raw: number[], allowZero: boolean): number[] {
-  const target = raw.map((d, i) => (d === 0 && !allowZero ? (inShape[i] ?? -1) : d));
-  const inner = inShape.slice(1);
-  const rest = target.slice(1);
-  const known = (dims: (number | null)[]): number | undefined => (dims.every((d) => d !== null && d >= 0) ? dims.reduce<number>((a, b) => a * (b ?? 1), 1) : undefined);
-  const innerSize = known(inner);
-  const restSize = known(rest);
-  const keepsBatch = raw[0] === 0 || target[0] === null || innerSize === undefined || restSize === undefined || innerSize === restSize || rest.includes(-1);
-  if (!keepsBatch || (target[0] === -1 && rest.includes(-1))) {
-    throw node.unsupported(`reshaping [${inShape.join(", ")}] to [${raw.join(", ")}] changes the batch axis; TF.js layers reshape each example.`, "Keep the leading (batch) dimension in the target shape (0 or -1).");
+  const rest = raw.slice(1).map((d, i) => (d === 0 && !allowZero ? (inShape[i + 1] ?? -1) : d));
+  const sizeOf = (dims: (number | null)[]): number | undefined => (dims.every((d) => d !== null && d >= 0) ? dims.reduce<number>((a, b) => a * (b ?? 1), 1) : undefined);
+  const exampleSize = sizeOf(inShape.slice(1));
+  const restSize = sizeOf(rest);
+  const [lead = 0] = raw;
+  const inferred = rest.filter((d) => d === -1).length;
+  const keepsBatch =
+    (lead === 0 && !allowZero) ||
+    (lead === 1 && inferred === 1) ||
+    ((lead === -1 || lead > 0) && inferred === 0 && (exampleSize === undefined || restSize === exampleSize));
+  if (!keepsBatch) {
+    throw node.unsupported(`reshaping [${inShape.map((d) => d ?? "?").join(", ")}] to [${raw.join(", ")}] changes the batch axis; TF.js layers reshape each example.`, "Keep the leading (batch) dimension in the target shape (0 or -1).");
   }
-  return rest.map((d) => d ?? -1);
+  if (inferred > 1) {
+    throw node.unsupported(`reshaping [${inShape.map((d) => d ?? "?").join(", ")}] to [${raw.join(", ")}] leaves ${inferred} axes to infer per example (unknown input sizes copied by 0 count as one).`, "Export the model with fixed input sizes.");
+  }
+  return rest;
 }
 
 function reshape(node: NodeInfo, ctx: BuildContext): Value {
