@@ -39,7 +39,19 @@ export async function importOnnx(source: Uint8Array | string, options: ImportOnn
     throw new ModelFileError(`${where} is not an ONNX model: ${(cause as Error).message}.`, { cause, fix: "Pass the bytes of a .onnx file (a serialised onnx.ModelProto)." });
   }
   if (!model.graph) throw new ModelFileError(`${where} holds no graph.`, { fix: "Pass a complete ONNX model, not a bare tensor or function." });
-  return buildModel(model.graph, opsetOf(model), options.name ?? (model.graph.name || "onnx"));
+  try {
+    return buildModel(model.graph, opsetOf(model), options.name ?? (model.graph.name || "onnx"));
+  } catch (error) {
+    throw typeof source === "string" ? withPath(error, source) : error;
+  }
+}
+
+/** The same ModelFileError, prefixed with the file it came from. */
+function withPath(error: unknown, path: string): unknown {
+  if (!(error instanceof ModelFileError) || error.path !== undefined) return error;
+  const suffix = error.fix === undefined ? "" : `\nFix: ${error.fix}`;
+  const message = error.message.endsWith(suffix) ? error.message.slice(0, error.message.length - suffix.length) : error.message;
+  return new ModelFileError(message, { path, cause: error.cause, ...(error.fix === undefined ? {} : { fix: error.fix }) });
 }
 
 function opsetOf(model: ModelProto): number {

@@ -1,3 +1,7 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
 import * as tf from "@tensorflow/tfjs";
 import { createRng, loadEngine, ModelFileError } from "@graft/core";
 import type { Rng } from "@graft/core";
@@ -487,8 +491,24 @@ describe("importOnnx errors", () => {
     await expect(importOnnx(g.encode())).rejects.toThrow(/only zero padding .* got mode "reflect"/);
   });
 
-  it("should say which file is not an ONNX model", async () => {
+  it("should name the file that is missing, not ONNX, or holds an unsupported op", async () => {
     await expect(importOnnx(new Uint8Array([1, 2, 3, 4, 5]))).rejects.toThrow(ModelFileError);
     await expect(importOnnx("/nonexistent/model.onnx")).rejects.toThrow(/\/nonexistent\/model\.onnx: cannot read the ONNX file/);
+    const dir = await mkdtemp(path.join(tmpdir(), "graft-onnx-errors-"));
+    try {
+      const garbage = path.join(dir, "garbage.onnx");
+      await writeFile(garbage, "not a protobuf at all");
+      await expect(importOnnx(garbage)).rejects.toThrow(/garbage\.onnx is not an ONNX model/);
+      const g = new OnnxGraph();
+      g.output(g.node("Erf", [g.input("x", [2, 5])]));
+      const erf = path.join(dir, "erf.onnx");
+      await writeFile(erf, g.encode());
+      const error = await importOnnx(erf).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ModelFileError);
+      expect((error as ModelFileError).path).toBe(erf);
+      expect((error as Error).message).toMatch(/erf\.onnx: the ONNX model uses an op .*Erf \(node "erf_0"\)[^\n]*\nFix: Re-export/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
