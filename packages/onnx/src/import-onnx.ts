@@ -6,7 +6,7 @@ import { GraftError, ModelFileError } from "@graft/core";
 import { BuildContext, tensorValue } from "./context.js";
 import type { TensorValue } from "./context.js";
 import { NodeInfo } from "./node-info.js";
-import { CONVERTERS, SPATIAL_OPS, SUPPORTED_ONNX_OPS } from "./ops/registry.js";
+import { CONVERTERS, LAYOUT_KEEPING_OPS, SPATIAL_OPS, SUPPORTED_ONNX_OPS } from "./ops/registry.js";
 import { proto, toNumber } from "./proto.js";
 import type { GraphProto, ModelProto } from "./proto.js";
 import { readTensor } from "./tensor-data.js";
@@ -75,12 +75,29 @@ function checkSupported(nodes: NodeInfo[], domains: string[]): void {
   });
 }
 
+/**
+ * True when the value reaches a spatial op directly or through ops that keep its layout
+ * (activations, element-wise arithmetic), as a graph input that is normalised
+ * ((x - mean) / std) before the first Conv does.
+ */
+function reachesSpatial(name: string, readers: ReadonlyMap<string, NodeInfo[]>, seen = new Set<string>()): boolean {
+  if (seen.has(name)) return false;
+  seen.add(name);
+  return (readers.get(name) ?? []).some((node) => {
+    if (SPATIAL_OPS.has(node.opType)) return true;
+    const first = node.outputs[0];
+    return LAYOUT_KEEPING_OPS.has(node.opType) && first !== undefined && reachesSpatial(first, readers, seen);
+  });
+}
+
 function buildModel(graph: GraphProto, opset: number, name: string): tf.LayersModel {
   const rawNodes = graph.node ?? [];
   const nodes = rawNodes.map((node, i) => new NodeInfo(node, i));
   checkSupported(nodes, rawNodes.map((node) => node.domain ?? ""));
   const consumers = new Map<string, string[]>();
   for (const node of nodes) for (const input of node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), node.opType]);
+  const readers = new Map<string, NodeInfo[]>();
+  for (const node of nodes) for (const input of node.inputs) readers.set(input, [...(readers.get(input) ?? []), node]);
   const outputNames = (graph.output ?? []).map((o) => o.name ?? "");
   const ctx = new BuildContext(opset, { consumers, outputs: new Set(outputNames), spatial: SPATIAL_OPS });
 
@@ -91,7 +108,7 @@ function buildModel(graph: GraphProto, opset: number, name: string): tf.LayersMo
     if (ctx.values.has(inputName)) continue;
     const dims = (info.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue === null || d.dimValue === undefined ? null : toNumber(d.dimValue)));
     if (dims.length === 0) throw new ModelFileError(`graph input "${inputName}" has no shape; expected at least [batch, features].`, { fix: "Export the model with input shapes." });
-    const image = dims.length === 4 && (consumers.get(inputName) ?? []).some((op) => SPATIAL_OPS.has(op));
+    const image = dims.length === 4 && reachesSpatial(inputName, readers);
     const shape = image ? [dims[2] ?? null, dims[3] ?? null, dims[1] ?? null] : dims.slice(1);
     const input = tf.input({ shape, name: ctx.reserveName(inputName) });
     inputs.push(input);

@@ -115,6 +115,26 @@ const CASES: OpCase[] = [
   convCase("Conv depthwise (group = channels)", [2, 3, 6, 6], [3, 1, 3, 3], { group: attr.int(3), pads: attr.ints([1, 1, 1, 1]) }),
   convCase("Conv depthwise, multiplier 2, stride 2", [2, 3, 7, 7], [6, 1, 3, 3], { group: attr.int(3), pads: attr.ints([1, 1, 1, 1]), strides: attr.ints([2, 2]) }),
   {
+    name: "Conv of an input normalised by per-channel Sub/Div (input taken channels-last)",
+    build: (g, rng) => {
+      const x = g.input("x", [2, 3, 6, 6]);
+      const normalised = g.node("Div", [g.node("Sub", [x, g.initializer("mean", [3, 1, 1], [0.4, 0.5, 0.6])]), g.initializer("std", [3, 1, 1], [0.2, 0.25, 0.3])]);
+      g.output(g.node("Conv", [g.node("Clip", [normalised, scalar(g, "lo", -1.5), scalar(g, "hi", 1.5)]), weight(g, rng, "w", [2, 3, 3, 3])]));
+      return [{ dims: [2, 3, 6, 6], nhwc: true }];
+    },
+  },
+  {
+    name: "Conv of the sum of two 4-D inputs (both taken channels-last)",
+    build: (g, rng) => {
+      const sum = g.node("Add", [g.input("x", [2, 3, 5, 5]), g.input("z", [2, 3, 5, 5])]);
+      g.output(g.node("Conv", [sum, weight(g, rng, "w", [2, 3, 3, 3])], { pads: attr.ints([1, 1, 1, 1]) }));
+      return [
+        { dims: [2, 3, 5, 5], nhwc: true },
+        { dims: [2, 3, 5, 5], nhwc: true },
+      ];
+    },
+  },
+  {
     name: "BatchNormalization of a 4-D graph input",
     build: (g, rng) => {
       const x = g.input("x", [2, 3, 4, 4]);

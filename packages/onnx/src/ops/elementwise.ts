@@ -142,4 +142,5 @@ export const elementwiseOps: OpFamily = {
     Identity: passThrough,
     Dropout: passThrough,
   },
+  layoutKeeping: ["Relu", "LeakyRelu", "Elu", "Sigmoid", "Tanh", "Softplus", "Clip", "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Identity", "Dropout"],
 };
