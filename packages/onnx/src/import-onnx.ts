@@ -21,7 +21,8 @@ export interface ImportOnnxOptions {
 
 /**
  * Builds a tf.LayersModel of standard TF.js layers from an ONNX model (bytes or a file path).
- * 4-D inputs that feed a convolution, pooling, batch norm or Pad are taken channels-last
+ * 4-D inputs that feed a convolution, pooling, batch norm or Pad (directly or through activations
+ * and element-wise arithmetic) are taken channels-last
  * ([n, h, w, c] for ONNX's [n, c, h, w]); other inputs and all outputs keep their ONNX shape.
  */
 export async function importOnnx(source: Uint8Array | string, options: ImportOnnxOptions = {}): Promise<tf.LayersModel> {
