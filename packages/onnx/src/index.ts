@@ -5,3 +5,5 @@ export { OnnxBinaryOp, OnnxConstantOp } from "./layers/arithmetic.js";
 export type { ArithmeticOp, ConstantOpArgs } from "./layers/arithmetic.js";
 export { OnnxElu } from "./layers/elu.js";
 export type { EluArgs } from "./layers/elu.js";
+export { OnnxConstantPad } from "./layers/constant-pad.js";
+export type { ConstantPadArgs } from "./layers/constant-pad.js";

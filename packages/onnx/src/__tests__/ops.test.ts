@@ -240,6 +240,23 @@ const CASES: OpCase[] = [
     },
   },
   {
+    name: "MaxPool 3×3 stride 2 with pads 1 on an even size (ResNet's stem pool)",
+    build: (g, rng) => {
+      const { y, inputs } = stem(g, rng, [2, 3, 8, 8]);
+      g.output(g.node("MaxPool", [y], { kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]), pads: attr.ints([1, 1, 1, 1]) }));
+      return inputs;
+    },
+  },
+  {
+    name: "MaxPool with asymmetric pads of a negative-valued input",
+    build: (g) => {
+      const x = g.input("x", [2, 2, 5, 6]);
+      const negative = g.node("Sub", [g.node("Relu", [x]), scalar(g, "three", 3)]);
+      g.output(g.node("MaxPool", [negative], { kernel_shape: attr.ints([2, 3]), pads: attr.ints([1, 0, 0, 2]) }));
+      return [{ dims: [2, 2, 5, 6], nhwc: true }];
+    },
+  },
+  {
     name: "AveragePool 3×3 with pads, count_include_pad=1",
     build: (g) => {
       g.output(g.node("AveragePool", [g.input("x", [2, 3, 5, 5])], { kernel_shape: attr.ints([3, 3]), pads: attr.ints([1, 1, 1, 1]), count_include_pad: attr.int(1) }));
@@ -427,6 +444,13 @@ const CASES: OpCase[] = [
     },
   },
   {
+    name: "Pad with a constant value 0.5",
+    build: (g) => {
+      g.output(g.node("Pad", [g.input("x", [2, 2, 3, 4]), ints(g, "pads", [0, 0, 2, 0, 0, 0, 0, 1]), scalar(g, "value", 0.5)]));
+      return [{ dims: [2, 2, 3, 4], nhwc: true }];
+    },
+  },
+  {
     name: "Pad as the graph output",
     build: (g) => {
       g.output(g.node("Pad", [g.input("x", [2, 2, 3, 4]), ints(g, "pads", [0, 0, 1, 1, 0, 0, 1, 1]), scalar(g, "value", 0)]));
@@ -508,7 +532,7 @@ describe("importOnnx errors", () => {
     const g = new OnnxGraph();
     const x = g.input("x", [1, 2, 4, 4]);
     g.output(g.node("Pad", [x, g.initializer("pads", [8], [0, 0, 1, 1, 0, 0, 1, 1], "int64")], { mode: attr.string("reflect") }));
-    await expect(importOnnx(g.encode())).rejects.toThrow(/only zero padding .* got mode "reflect"/);
+    await expect(importOnnx(g.encode())).rejects.toThrow(/only constant padding .* got mode "reflect"/);
   });
 
   it("should name the file that is missing, not ONNX, or holds an unsupported op", async () => {

@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { nhwcAxis, onnxShape, tensorValue } from "../context.js";
 import type { BuildContext, TensorValue, Value } from "../context.js";
 import type { NodeInfo } from "../node-info.js";
+import { OnnxConstantPad } from "../layers/constant-pad.js";
 import type { OpFamily } from "./types.js";
 import { ints } from "./util.js";
 
@@ -104,11 +105,13 @@ function pad(node: NodeInfo, ctx: BuildContext): Value {
   const mode = node.string("mode", "constant");
   const pads = node.hasInput(1) ? ints(ctx.requireConstant(node, 1, "pads")) : (node.ints("pads") ?? []);
   const value = node.hasInput(2) ? (ctx.requireConstant(node, 2, "the pad value").data[0] ?? 0) : node.float("value", 0);
-  const [b0, b1, top, left, e0, e1, bottom, right] = pads;
-  if (mode !== "constant" || value !== 0 || input.t.rank !== 4 || pads.length !== 8 || b0 || b1 || e0 || e1) {
-    throw node.unsupported(`only zero padding of the two spatial axes of a 4-D NCHW tensor is supported; got mode "${mode}", value ${value}, pads [${pads.join(", ")}].`, "Pad with zeros over height and width only.");
+  const [b0, b1, top = 0, left = 0, e0, e1, bottom = 0, right = 0] = pads;
+  if (mode !== "constant" || input.t.rank !== 4 || pads.length !== 8 || b0 || b1 || e0 || e1 || pads.some((p) => p < 0)) {
+    throw node.unsupported(`only constant padding of the two spatial axes of a 4-D NCHW tensor is supported; got mode "${mode}", pads [${pads.join(", ")}] on rank ${input.t.rank}.`, "Pad height and width only, with mode \"constant\" and non-negative pads (or run the model with onnxruntime).");
   }
-  const layer = tf.layers.zeroPadding2d({ padding: [[top ?? 0, bottom ?? 0], [left ?? 0, right ?? 0]], name: ctx.layerName(node) });
+  const padding: [[number, number], [number, number]] = [[top, bottom], [left, right]];
+  const name = ctx.layerName(node);
+  const layer = value === 0 ? tf.layers.zeroPadding2d({ padding, name }) : new OnnxConstantPad({ padding, value, name });
   return tensorValue(ctx.apply(layer, ctx.nhwc(node, input)), "nhwc");
 }
 
