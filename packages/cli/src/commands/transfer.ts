@@ -60,11 +60,11 @@ export function transferCommand(run: Runner): Command {
     )
     .option(
       "--source-task <text>",
-      "plain model.json sources: what task A was (recorded as provenance)",
+      "plain model.json and .onnx sources: what task A was (recorded as provenance)",
     )
     .option(
       "--source-examples <n>",
-      "plain model.json sources: examples task A was trained on (m_A)",
+      "plain model.json and .onnx sources: examples task A was trained on (m_A)",
       positiveInt,
     );
   addTrainingOptions(command, { head: "output", epochs: 10 });
