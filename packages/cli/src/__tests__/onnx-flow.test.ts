@@ -63,8 +63,34 @@ describe("graft transfer --from model.onnx", () => {
     expect(report.accuracy).toBeGreaterThanOrEqual(0.8);
   });
 
+  it("should take the saved model (with its ONNX layers) as --from for a further transfer", async () => {
+    const r = await runCli([
+      "transfer",
+      test,
+      "--from",
+      out,
+      "--epochs",
+      "1",
+      "--quiet",
+      "--out",
+      join(dir, "model-c"),
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, "model-c", "graft.json"))).toBe(true);
+  });
+
   it("should rank the ONNX net's cut points with graft explore", async () => {
-    const r = await runCli(["explore", train, "--from", onnxFile, "--folds", "3", "--json", "--quiet"]);
+    const r = await runCli([
+      "explore",
+      train,
+      "--from",
+      onnxFile,
+      "--folds",
+      "3",
+      "--json",
+      "--quiet",
+    ]);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     const cuts = new Set(result.ranked.map((c: { cut: string }) => c.cut));
@@ -78,29 +104,51 @@ describe("graft transfer --from model.onnx", () => {
   it("should advise on the ONNX source: image input, and its features beat raw pixels", async () => {
     const r = await runCli(["advise", train, "--from", onnxFile, "--cut", "features", "--quiet"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/1\. PASS +A and B take the same kind of input\n +A takes tensor \[16, 16, 3\]; B is images/);
+    expect(r.stdout).toMatch(
+      /1\. PASS +A and B take the same kind of input\n +A takes tensor \[16, 16, 3\]; B is images/,
+    );
     expect(r.stdout).toMatch(/3\. PASS +A's features help B/);
   });
 
   it("should name the file and the fix when the .onnx is missing, not ONNX, or uses an unsupported op", async () => {
-    const missing = await runCli(["transfer", train, "--from", join(dir, "nope.onnx"), "--out", join(dir, "x")]);
+    const missing = await runCli([
+      "transfer",
+      train,
+      "--from",
+      join(dir, "nope.onnx"),
+      "--out",
+      join(dir, "x"),
+    ]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/--from .*nope\.onnx: no such file or directory\.\nfix: .*ONNX model file \(\.onnx\)/);
+    expect(missing.stderr).toMatch(
+      /--from .*nope\.onnx: no such file or directory\.\nfix: .*ONNX model file \(\.onnx\)/,
+    );
 
     const garbage = join(dir, "garbage.onnx");
     writeFileSync(garbage, "this is not protobuf");
     const bad = await runCli(["transfer", train, "--from", garbage, "--out", join(dir, "x")]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/ModelFileError: .*garbage\.onnx is not an ONNX model.*\nfix: Pass the bytes of a \.onnx file/);
+    expect(bad.stderr).toMatch(
+      /ModelFileError: .*garbage\.onnx is not an ONNX model.*\nfix: Pass the bytes of a \.onnx file/,
+    );
 
     const g = new OnnxGraph();
-    const conv = g.node("Conv", [g.input("x", ["N", 3, 16, 16]), g.initializer("w", [2, 3, 3, 3], new Float32Array(54).fill(0.1))], { pads: attr.ints([1, 1, 1, 1]) });
+    const conv = g.node(
+      "Conv",
+      [
+        g.input("x", ["N", 3, 16, 16]),
+        g.initializer("w", [2, 3, 3, 3], new Float32Array(54).fill(0.1)),
+      ],
+      { pads: attr.ints([1, 1, 1, 1]) },
+    );
     g.output(g.node("Erf", [conv], {}, { name: "gelu_erf" }));
     const erf = join(dir, "erf.onnx");
     writeFileSync(erf, g.encode());
     const unsupported = await runCli(["transfer", train, "--from", erf, "--out", join(dir, "x")]);
     expect(unsupported.code).toBe(1);
-    expect(unsupported.stderr).toMatch(/erf\.onnx: the ONNX model uses an op .*Erf \(node "gelu_erf"\)\. Supported ops: Add, .*\nfix: Re-export/);
+    expect(unsupported.stderr).toMatch(
+      /erf\.onnx: the ONNX model uses an op .*Erf \(node "gelu_erf"\)\. Supported ops: Add, .*\nfix: Re-export/,
+    );
     expect(existsSync(join(dir, "x"))).toBe(false);
   });
 });
