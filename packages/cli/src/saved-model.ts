@@ -8,6 +8,7 @@ import {
 import type * as tf from "@tensorflow/tfjs";
 
 import { UsageError } from "./errors.js";
+import { registerOnnxLayersFor } from "./onnx-layers.js";
 import { pluginForManifest } from "./plugins/index.js";
 import type { CliPlugin } from "./plugins/types.js";
 
@@ -21,6 +22,7 @@ export interface SavedModel {
 export async function loadSavedModel(dir: string, pluginFlag?: string): Promise<SavedModel> {
   const manifest = await readManifest(dir);
   const plugin = await pluginForManifest(manifest, pluginFlag);
+  await registerOnnxLayersFor(dir);
   const predictor = await loadPredictor(dir, { plugins: [plugin.plugin] });
   if (!predictor.preprocessor) {
     predictor.dispose();

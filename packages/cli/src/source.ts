@@ -17,6 +17,7 @@ import {
 import type * as tf from "@tensorflow/tfjs";
 
 import { UsageError } from "./errors.js";
+import { importOnnxFile, registerOnnxLayersFor } from "./onnx-layers.js";
 import { builtinSource, loadPlugin, pluginForKind, pluginForManifest } from "./plugins/index.js";
 import type { CliPlugin, CutSpec, PluginOptions } from "./plugins/types.js";
 
@@ -44,19 +45,26 @@ export interface ResolvedSource {
 }
 
 /** What `--from` points at. */
-export type SourceKind = "graft" | "layers";
+export type SourceKind = "graft" | "layers" | "onnx";
 
-/** Classifies `--from`: a graft model directory, or a TF.js Layers model (its directory or model.json). */
+/**
+ * Classifies `--from`: a graft model directory, a TF.js Layers model (its directory or
+ * model.json), or an ONNX file (`dir` is then the file itself).
+ */
 export async function sourceKind(from: string): Promise<{ kind: SourceKind; dir: string }> {
   const info = await stat(from).catch(() => undefined);
   if (!info)
     throw new UsageError(
       `--from ${from}: no such file or directory.`,
-      "pass a directory saved by graft, a TF.js model.json, or --backbone nsfwjs-mobilenetv2",
+      "pass a directory saved by graft, a TF.js model.json, an ONNX model file (.onnx), or --backbone nsfwjs-mobilenetv2",
     );
+  if (info.isFile() && path.extname(from).toLowerCase() === ".onnx") return { kind: "onnx", dir: from };
   const dir = info.isDirectory() ? from : path.dirname(from);
   if (info.isFile() && path.basename(from) !== "model.json")
-    throw new UsageError(`--from ${from}: expected a directory or a model.json file.`);
+    throw new UsageError(
+      `--from ${from}: expected a directory, a model.json file or an .onnx file.`,
+      "pass a graft model directory, a TF.js Layers model.json, or an ONNX model ending in .onnx",
+    );
   if (existsSync(path.join(dir, "graft.json"))) return { kind: "graft", dir };
   if (existsSync(path.join(dir, "model.json"))) return { kind: "layers", dir };
   throw new UsageError(
@@ -76,7 +84,9 @@ export async function resolveSource(options: SourceOptions): Promise<ResolvedSou
       "pass --from <graft model dir | model.json> or --backbone nsfwjs-mobilenetv2",
     );
   const { kind, dir } = await sourceKind(options.from);
-  return kind === "graft" ? fromGraftDir(dir, options) : fromLayersModel(dir, options);
+  if (kind === "graft") return fromGraftDir(dir, options);
+  if (kind === "onnx") return fromOnnxModel(dir, options);
+  return fromLayersModel(dir, options);
 }
 
 async function builtin(name: string, options: SourceOptions): Promise<ResolvedSource> {
@@ -115,6 +125,7 @@ async function fromGraftDir(dir: string, options: SourceOptions): Promise<Resolv
       `--input-size applies to fresh backbones and resizable built-in sources; ${dir} keeps the input size it was trained at.`,
       "drop --input-size (or pass --backbone nsfwjs-mobilenetv2 --input-size <px>)",
     );
+  await registerOnnxLayersFor(dir);
   const { model, manifest } = await loadModelDir(dir);
   const plugin = await pluginForManifest(manifest, options.plugin);
   const backbone = cutSavedModel(model, manifest, dir, { ...options.cut, pooling: options.pooling });
@@ -133,7 +144,30 @@ async function fromLayersModel(dir: string, options: SourceOptions): Promise<Res
       `--input-size applies to fresh backbones and resizable built-in sources; ${dir}/model.json has a fixed input.`,
       "drop --input-size",
     );
+  await registerOnnxLayersFor(dir);
   const model = await loadLayersModelFromDir(dir);
+  return layersBackbone(model, `${dir}/model.json`, dir, options, `TF.js Layers model ${dir}`);
+}
+
+/** An ONNX file, imported as TF.js layers (4-D image inputs become channels-last). */
+async function fromOnnxModel(file: string, options: SourceOptions): Promise<ResolvedSource> {
+  if (options.pluginOptions.inputSize !== undefined)
+    throw new UsageError(
+      `--input-size applies to fresh backbones and resizable built-in sources; ${file} has a fixed input.`,
+      "drop --input-size",
+    );
+  const model = await importOnnxFile(file);
+  return layersBackbone(model, file, file, options, `ONNX model ${file}`);
+}
+
+/** Picks the plugin for a Layers model's input, then cuts it into a backbone. */
+async function layersBackbone(
+  model: tf.LayersModel,
+  what: string,
+  source: string,
+  options: SourceOptions,
+  description: string,
+): Promise<ResolvedSource> {
   const shape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? -1);
   // Without --plugin, a [h, w, 3] input can only be an image.
   const plugin = options.plugin
@@ -144,22 +178,28 @@ async function fromLayersModel(dir: string, options: SourceOptions): Promise<Res
   if (!plugin) {
     model.dispose();
     throw new UsageError(
-      `cannot tell what kind of input ${dir}/model.json (input [${shape.join(", ")}]) takes.`,
+      `cannot tell what kind of input ${what} (input [${shape.join(", ")}]) takes.`,
       "pass --plugin with the plugin that reads its inputs, e.g. --plugin @graft/audio",
     );
   }
-  const tensorSpec: InputSpec = { kind: "tensor", shape };
-  const preprocessor = plugin.preprocessorFor(tensorSpec, options.pluginOptions);
-  const backbone = cutAndFree(model, options.cut ?? { dropLast: 1 }, options.pooling, {
-    name: model.name,
-    inputSpec: plugin.specFor(preprocessor),
-    provenance: {
-      source: path.resolve(dir),
-      ...(options.sourceTask ? { task: options.sourceTask } : {}),
-      ...(options.sourceExamples ? { examples: options.sourceExamples } : {}),
-    },
-  });
-  return { backbone, plugin, preprocessor, description: `TF.js Layers model ${dir}` };
+  try {
+    const tensorSpec: InputSpec = { kind: "tensor", shape };
+    const preprocessor = plugin.preprocessorFor(tensorSpec, options.pluginOptions);
+    const backbone = cutAndFree(model, options.cut ?? { dropLast: 1 }, options.pooling, {
+      name: model.name,
+      inputSpec: plugin.specFor(preprocessor),
+      provenance: {
+        source: path.resolve(source),
+        ...(options.sourceTask ? { task: options.sourceTask } : {}),
+        ...(options.sourceExamples ? { examples: options.sourceExamples } : {}),
+      },
+    });
+    return { backbone, plugin, preprocessor, description };
+  } catch (error) {
+    // A bad --cut or an input the plugin cannot read: free the weights before reporting.
+    model.dispose();
+    throw error;
+  }
 }
 
 /** Cuts `model` and frees the layers left behind. */

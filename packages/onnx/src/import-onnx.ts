@@ -6,7 +6,7 @@ import { GraftError, ModelFileError } from "@graft/core";
 import { BuildContext, tensorValue } from "./context.js";
 import type { TensorValue } from "./context.js";
 import { NodeInfo } from "./node-info.js";
-import { CONVERTERS, SPATIAL_OPS, SUPPORTED_ONNX_OPS } from "./ops/registry.js";
+import { CONVERTERS, LAYOUT_KEEPING_OPS, SPATIAL_OPS, SUPPORTED_ONNX_OPS } from "./ops/registry.js";
 import { proto, toNumber } from "./proto.js";
 import type { GraphProto, ModelProto } from "./proto.js";
 import { readTensor } from "./tensor-data.js";
@@ -21,7 +21,8 @@ export interface ImportOnnxOptions {
 
 /**
  * Builds a tf.LayersModel of standard TF.js layers from an ONNX model (bytes or a file path).
- * 4-D inputs that feed a convolution, pooling, batch norm or Pad are taken channels-last
+ * 4-D inputs that feed a convolution, pooling, batch norm or Pad (directly or through activations
+ * and element-wise arithmetic) are taken channels-last
  * ([n, h, w, c] for ONNX's [n, c, h, w]); other inputs and all outputs keep their ONNX shape.
  */
 export async function importOnnx(source: Uint8Array | string, options: ImportOnnxOptions = {}): Promise<tf.LayersModel> {
@@ -39,7 +40,19 @@ export async function importOnnx(source: Uint8Array | string, options: ImportOnn
     throw new ModelFileError(`${where} is not an ONNX model: ${(cause as Error).message}.`, { cause, fix: "Pass the bytes of a .onnx file (a serialised onnx.ModelProto)." });
   }
   if (!model.graph) throw new ModelFileError(`${where} holds no graph.`, { fix: "Pass a complete ONNX model, not a bare tensor or function." });
-  return buildModel(model.graph, opsetOf(model), options.name ?? (model.graph.name || "onnx"));
+  try {
+    return buildModel(model.graph, opsetOf(model), options.name ?? (model.graph.name || "onnx"));
+  } catch (error) {
+    throw typeof source === "string" ? withPath(error, source) : error;
+  }
+}
+
+/** The same ModelFileError, prefixed with the file it came from. */
+function withPath(error: unknown, path: string): unknown {
+  if (!(error instanceof ModelFileError) || error.path !== undefined) return error;
+  const suffix = error.fix === undefined ? "" : `\nFix: ${error.fix}`;
+  const message = error.message.endsWith(suffix) ? error.message.slice(0, error.message.length - suffix.length) : error.message;
+  return new ModelFileError(message, { path, cause: error.cause, ...(error.fix === undefined ? {} : { fix: error.fix }) });
 }
 
 function opsetOf(model: ModelProto): number {
@@ -63,12 +76,29 @@ function checkSupported(nodes: NodeInfo[], domains: string[]): void {
   });
 }
 
+/**
+ * True when the value reaches a spatial op directly or through ops that keep its layout
+ * (activations, element-wise arithmetic), as a graph input that is normalised
+ * ((x - mean) / std) before the first Conv does.
+ */
+function reachesSpatial(name: string, readers: ReadonlyMap<string, NodeInfo[]>, seen = new Set<string>()): boolean {
+  if (seen.has(name)) return false;
+  seen.add(name);
+  return (readers.get(name) ?? []).some((node) => {
+    if (SPATIAL_OPS.has(node.opType)) return true;
+    const first = node.outputs[0];
+    return LAYOUT_KEEPING_OPS.has(node.opType) && first !== undefined && reachesSpatial(first, readers, seen);
+  });
+}
+
 function buildModel(graph: GraphProto, opset: number, name: string): tf.LayersModel {
   const rawNodes = graph.node ?? [];
   const nodes = rawNodes.map((node, i) => new NodeInfo(node, i));
   checkSupported(nodes, rawNodes.map((node) => node.domain ?? ""));
   const consumers = new Map<string, string[]>();
   for (const node of nodes) for (const input of node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), node.opType]);
+  const readers = new Map<string, NodeInfo[]>();
+  for (const node of nodes) for (const input of node.inputs) readers.set(input, [...(readers.get(input) ?? []), node]);
   const outputNames = (graph.output ?? []).map((o) => o.name ?? "");
   const ctx = new BuildContext(opset, { consumers, outputs: new Set(outputNames), spatial: SPATIAL_OPS });
 
@@ -79,7 +109,7 @@ function buildModel(graph: GraphProto, opset: number, name: string): tf.LayersMo
     if (ctx.values.has(inputName)) continue;
     const dims = (info.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue === null || d.dimValue === undefined ? null : toNumber(d.dimValue)));
     if (dims.length === 0) throw new ModelFileError(`graph input "${inputName}" has no shape; expected at least [batch, features].`, { fix: "Export the model with input shapes." });
-    const image = dims.length === 4 && (consumers.get(inputName) ?? []).some((op) => SPATIAL_OPS.has(op));
+    const image = dims.length === 4 && reachesSpatial(inputName, readers);
     const shape = image ? [dims[2] ?? null, dims[3] ?? null, dims[1] ?? null] : dims.slice(1);
     const input = tf.input({ shape, name: ctx.reserveName(inputName) });
     inputs.push(input);

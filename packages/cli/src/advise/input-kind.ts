@@ -5,6 +5,7 @@ import { describeSpec, readManifest, type InputSpec } from "@graft/core";
 
 import { builtinSource, loadPlugin, pluginForKind } from "../plugins/index.js";
 import type { CliPlugin } from "../plugins/types.js";
+import { importOnnxFile } from "../onnx-layers.js";
 import { sourceKind } from "../source.js";
 import type { RuleResult } from "./types.js";
 
@@ -34,12 +35,26 @@ export async function sourceInput(
       text: spec ? describeSpec(spec) : k,
     };
   }
+  if (kind === "onnx") return imageOrTensor(await onnxInputShape(dir));
   const json = existsSync(path.join(dir, "model.json"))
     ? (JSON.parse(readFileSync(path.join(dir, "model.json"), "utf8")) as {
         modelTopology?: unknown;
       })
     : {};
-  const shape = findInputShape(json.modelTopology);
+  return imageOrTensor(findInputShape(json.modelTopology));
+}
+
+/** The per-example input shape of an ONNX model as graft will take it (images channels-last). */
+async function onnxInputShape(file: string): Promise<number[]> {
+  const model = await importOnnxFile(file);
+  const shape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? -1);
+  model.dispose();
+  return shape;
+}
+
+async function imageOrTensor(
+  shape: number[] | undefined,
+): Promise<{ kind: InputSpec["kind"]; spec: InputSpec; plugin?: string; text: string }> {
   const spec: InputSpec = { kind: "tensor", shape: shape ?? [] };
   // A [h, w, 3] input can only be an image.
   const image =

@@ -44,7 +44,7 @@ export function adviseCommand(run: Runner): Command {
       "measure whether transfer makes sense before training: (1) same kind of input, (2) m_A ≫ m_B, (3) do A's features beat a random backbone and raw inputs on B (plus a learning curve); prints go/no-go with the numbers",
     )
     .argument("<data>", "task-B data: folder of class sub-folders, or a .csv/.jsonl manifest")
-    .option("--from <model>", "source: graft model dir, or a TF.js Layers model dir / model.json")
+    .option("--from <model>", "source: graft model dir, a TF.js Layers model dir / model.json, or an ONNX file (.onnx)")
     .option("--backbone <name>", "built-in source instead of --from: nsfwjs-mobilenetv2, speech-embedding")
     .option("--cut <layer>", "where to cut the source: a layer name or last:N", parseCut)
     .option("--pooling <kind>", "auto, avg, max, none", parsePooling, "auto")

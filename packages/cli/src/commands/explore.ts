@@ -36,7 +36,7 @@ export function exploreCommand(run: Runner): Command {
       "rank the source's cut points × poolings for task B: one backbone pass reads features at every candidate cut, k-fold cross-validated linear heads score each; prints a table and a recommendation",
     )
     .argument("<data>", "task-B data: folder of class sub-folders, or a .csv/.jsonl manifest")
-    .option("--from <model>", "source: graft model dir, or a TF.js Layers model dir / model.json")
+    .option("--from <model>", "source: graft model dir, a TF.js Layers model dir / model.json, or an ONNX file (.onnx)")
     .option("--backbone <name>", "built-in source instead of --from: nsfwjs-mobilenetv2")
     .option(
       "--cut <layer>",

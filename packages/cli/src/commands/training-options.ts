@@ -114,7 +114,7 @@ export function addTrainingOptions(
     )
     .option(
       "--normalization <kind>",
-      "vision: unit, symmetric or imagenet pixel scaling (plain model.json sources)",
+      "vision: unit, symmetric or imagenet pixel scaling (plain model.json and .onnx sources)",
       choice(["unit", "symmetric", "imagenet"] as const),
     )
     .option("--feature <kind>", "audio: log-mel or mfcc", choice(["log-mel", "mfcc"] as const))

@@ -36,12 +36,12 @@ interface TransferFlags extends TrainingFlags {
 export function transferCommand(run: Runner): Command {
   const command = new Command("transfer")
     .description(
-      "cut a trained model (graft model dir, TF.js Layers model.json, or a built-in backbone), put a new head on it, train on task-B data, and save",
+      "cut a trained model (graft model dir, TF.js Layers model.json, ONNX file, or a built-in backbone), put a new head on it, train on task-B data, and save",
     )
     .argument("<data>", "task-B data folder (one sub-folder per class) or manifest (.csv / .jsonl)")
     .option(
       "--from <model>",
-      "source: a directory saved by graft, or a TF.js Layers model directory / model.json (Keras-converted included)",
+      "source: a directory saved by graft, a TF.js Layers model directory / model.json (Keras-converted included), or an ONNX model file (.onnx)",
     )
     .option(
       "--backbone <name>",
@@ -60,11 +60,11 @@ export function transferCommand(run: Runner): Command {
     )
     .option(
       "--source-task <text>",
-      "plain model.json sources: what task A was (recorded as provenance)",
+      "plain model.json and .onnx sources: what task A was (recorded as provenance)",
     )
     .option(
       "--source-examples <n>",
-      "plain model.json sources: examples task A was trained on (m_A)",
+      "plain model.json and .onnx sources: examples task A was trained on (m_A)",
       positiveInt,
     );
   addTrainingOptions(command, { head: "output", epochs: 10 });

@@ -25,6 +25,12 @@ function conv(node: NodeInfo, ctx: BuildContext): Value {
   const [, inChannels = null, h = null, w = null] = onnxShape(input);
   const group = node.int("group", 1);
   const window = readWindow(node, [kh, kw], [h, w]);
+  if (window.strides.some((s) => s > 1) && window.dilations.some((d) => d > 1)) {
+    throw node.unsupported(
+      `strides [${window.strides.join(", ")}] with dilations [${window.dilations.join(", ")}]: TF.js convolutions take strides > 1 or dilations > 1, not both.`,
+      "Re-export the model with this convolution split into a dilated stride-1 Conv followed by a stride-s subsampling (e.g. a 1×1 MaxPool with strides s), or run it with onnxruntime.",
+    );
+  }
   const { x, padding } = padFor(node, ctx, ctx.nhwc(node, input), window);
   const useBias = bias !== undefined;
   const common = { kernelSize: window.kernel, strides: window.strides, dilationRate: window.dilations, padding, useBias, name: ctx.layerName(node) };

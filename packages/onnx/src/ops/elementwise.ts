@@ -4,6 +4,7 @@ import { nhwcAxis, onnxShape, tensorValue } from "../context.js";
 import type { BuildContext, TensorValue, Value } from "../context.js";
 import { arithmetic, OnnxBinaryOp, OnnxConstantOp } from "../layers/arithmetic.js";
 import type { ArithmeticOp } from "../layers/arithmetic.js";
+import { OnnxElu } from "../layers/elu.js";
 import type { NodeInfo } from "../node-info.js";
 import { constOf } from "../tensor-data.js";
 import type { ConstValue } from "../tensor-data.js";
@@ -20,7 +21,8 @@ function unary(make: (node: NodeInfo, name: string) => tf.layers.Layer): Convert
 /** Folds an operation over two constants. */
 function foldConstants(op: ArithmeticOp, a: ConstValue, b: ConstValue): ConstValue {
   const { shape, values } = tf.tidy(() => {
-    const out = arithmetic(op, tf.tensor(a.data, a.dims, "float32"), tf.tensor(b.data, b.dims, "float32"));
+    // tf.tensor takes no Float64Array; ONNX float constants are float32 anyway.
+    const out = arithmetic(op, tf.tensor(Float32Array.from(a.data), a.dims), tf.tensor(Float32Array.from(b.data), b.dims));
     return { shape: out.shape, values: out.dataSync().slice() };
   });
   return constOf(shape, values, a.integer && b.integer && op !== "div");
@@ -120,7 +122,10 @@ export const elementwiseOps: OpFamily = {
   converters: {
     Relu: unary((_, name) => tf.layers.reLU({ name })),
     LeakyRelu: unary((node, name) => tf.layers.leakyReLU({ alpha: node.float("alpha", 0.01), name })),
-    Elu: unary((node, name) => tf.layers.elu({ alpha: node.float("alpha", 1), name })),
+    Elu: unary((node, name) => {
+      const alpha = node.float("alpha", 1);
+      return alpha === 1 ? tf.layers.elu({ name }) : new OnnxElu({ alpha, name });
+    }),
     Sigmoid: unary((_, name) => tf.layers.activation({ activation: "sigmoid", name })),
     Tanh: unary((_, name) => tf.layers.activation({ activation: "tanh", name })),
     Softplus: unary((_, name) => tf.layers.activation({ activation: "softplus", name })),
@@ -137,4 +142,5 @@ export const elementwiseOps: OpFamily = {
     Identity: passThrough,
     Dropout: passThrough,
   },
+  layoutKeeping: ["Relu", "LeakyRelu", "Elu", "Sigmoid", "Tanh", "Softplus", "Clip", "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Identity", "Dropout"],
 };

@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { onnxShape, tensorValue } from "../context.js";
 import type { BuildContext, Value } from "../context.js";
 import type { NodeInfo } from "../node-info.js";
+import { LOWEST_FLOAT32, OnnxConstantPad } from "../layers/constant-pad.js";
 import { padFor } from "./conv.js";
 import type { OpFamily } from "./types.js";
 import { readWindow } from "./util.js";
@@ -20,10 +21,14 @@ function pool(kind: "max" | "average") {
     }
     let x = ctx.nhwc(node, input);
     let padding: "valid" | "same" = window.padding === "same" ? "same" : "valid";
-    if (window.padding === "explicit") {
+    if (window.padding === "explicit" && kind === "max") {
+      // ONNX max pooling never picks a pad: pad with the lowest float32 (ResNet's 3×3/2 pool with pads 1).
+      x = ctx.apply(new OnnxConstantPad({ padding: window.pads, value: LOWEST_FLOAT32, name: ctx.layerName(node, "pad") }), x);
+      padding = "valid";
+    } else if (window.padding === "explicit") {
       // Zero pads are only right for an average that counts them.
-      if (kind === "max" || node.int("count_include_pad", 0) === 0) {
-        throw node.unsupported(`pads [${window.pads.flat().join(", ")}] differ from TF.js "same" padding for this input size; ${kind} pooling cannot pad with zeros here.`, "Export with pads equal to SAME_UPPER, or with no pads.");
+      if (node.int("count_include_pad", 0) === 0) {
+        throw node.unsupported(`pads [${window.pads.flat().join(", ")}] differ from TF.js "same" padding for this input size, and an average that excludes pads (count_include_pad=0) cannot be built from zero padding.`, "Export with pads equal to SAME_UPPER, with no pads, or with count_include_pad=1.");
       }
       ({ x, padding } = padFor(node, ctx, x, window));
     } else if (window.padding === "same" && kind === "average" && node.int("count_include_pad", 0) === 1) {

@@ -14,5 +14,8 @@ export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(FAMILIES.flatM
 /** Ops whose 4-D input is taken as image-like NCHW. */
 export const SPATIAL_OPS: ReadonlySet<string> = new Set(FAMILIES.flatMap((family) => family.spatial ?? []));
 
+/** Ops that hand their input's layout on: a graph input reaching a spatial op through them is still image-like. */
+export const LAYOUT_KEEPING_OPS: ReadonlySet<string> = new Set(FAMILIES.flatMap((family) => family.layoutKeeping ?? []));
+
 /** Every ONNX op the importer supports, sorted. */
 export const SUPPORTED_ONNX_OPS: readonly string[] = [...CONVERTERS.keys()].sort();

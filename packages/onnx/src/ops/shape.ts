@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { nhwcAxis, onnxShape, tensorValue } from "../context.js";
 import type { BuildContext, TensorValue, Value } from "../context.js";
 import type { NodeInfo } from "../node-info.js";
+import { OnnxConstantPad } from "../layers/constant-pad.js";
 import type { OpFamily } from "./types.js";
 import { ints } from "./util.js";
 
@@ -21,19 +22,30 @@ function reshapeTo(node: NodeInfo, ctx: BuildContext, x: tf.SymbolicTensor, targ
   return ctx.apply(tf.layers.reshape({ targetShape: target, name: ctx.layerName(node, suffix) }), x);
 }
 
-/** Resolves an ONNX target shape (0 = copy, -1 = infer) to the per-example shape, checking the batch axis is kept. */
+/**
+ * Resolves an ONNX target shape (0 = copy the axis, -1 = infer) to the per-example shape a
+ * TF.js Reshape layer takes. The leading entry must keep the batch: 0 copies it, -1 or a
+ * number keep it when the other entries hold exactly one example's values; 1 with an
+ * inferred axis is how exporters that baked in batch 1 write a flatten.
+ */
 function perExampleShape(node: NodeInfo, inShape: (number | null)[], raw: number[], allowZero: boolean): number[] {
-  const target = raw.map((d, i) => (d === 0 && !allowZero ? (inShape[i] ?? -1) : d));
-  const inner = inShape.slice(1);
-  const rest = target.slice(1);
-  const known = (dims: (number | null)[]): number | undefined => (dims.every((d) => d !== null && d >= 0) ? dims.reduce<number>((a, b) => a * (b ?? 1), 1) : undefined);
-  const innerSize = known(inner);
-  const restSize = known(rest);
-  const keepsBatch = raw[0] === 0 || target[0] === null || innerSize === undefined || restSize === undefined || innerSize === restSize || rest.includes(-1);
-  if (!keepsBatch || (target[0] === -1 && rest.includes(-1))) {
-    throw node.unsupported(`reshaping [${inShape.join(", ")}] to [${raw.join(", ")}] changes the batch axis; TF.js layers reshape each example.`, "Keep the leading (batch) dimension in the target shape (0 or -1).");
+  const rest = raw.slice(1).map((d, i) => (d === 0 && !allowZero ? (inShape[i + 1] ?? -1) : d));
+  const sizeOf = (dims: (number | null)[]): number | undefined => (dims.every((d) => d !== null && d >= 0) ? dims.reduce<number>((a, b) => a * (b ?? 1), 1) : undefined);
+  const exampleSize = sizeOf(inShape.slice(1));
+  const restSize = sizeOf(rest);
+  const [lead = 0] = raw;
+  const inferred = rest.filter((d) => d === -1).length;
+  const keepsBatch =
+    (lead === 0 && !allowZero) ||
+    (lead === 1 && inferred === 1) ||
+    ((lead === -1 || lead > 0) && inferred === 0 && (exampleSize === undefined || restSize === exampleSize));
+  if (!keepsBatch) {
+    throw node.unsupported(`reshaping [${inShape.map((d) => d ?? "?").join(", ")}] to [${raw.join(", ")}] changes the batch axis; TF.js layers reshape each example.`, "Keep the leading (batch) dimension in the target shape (0 or -1).");
   }
-  return rest.map((d) => d ?? -1);
+  if (inferred > 1) {
+    throw node.unsupported(`reshaping [${inShape.map((d) => d ?? "?").join(", ")}] to [${raw.join(", ")}] leaves ${inferred} axes to infer per example (unknown input sizes copied by 0 count as one).`, "Export the model with fixed input sizes.");
+  }
+  return rest;
 }
 
 function reshape(node: NodeInfo, ctx: BuildContext): Value {
@@ -93,11 +105,13 @@ function pad(node: NodeInfo, ctx: BuildContext): Value {
   const mode = node.string("mode", "constant");
   const pads = node.hasInput(1) ? ints(ctx.requireConstant(node, 1, "pads")) : (node.ints("pads") ?? []);
   const value = node.hasInput(2) ? (ctx.requireConstant(node, 2, "the pad value").data[0] ?? 0) : node.float("value", 0);
-  const [b0, b1, top, left, e0, e1, bottom, right] = pads;
-  if (mode !== "constant" || value !== 0 || input.t.rank !== 4 || pads.length !== 8 || b0 || b1 || e0 || e1) {
-    throw node.unsupported(`only zero padding of the two spatial axes of a 4-D NCHW tensor is supported; got mode "${mode}", value ${value}, pads [${pads.join(", ")}].`, "Pad with zeros over height and width only.");
+  const [b0, b1, top = 0, left = 0, e0, e1, bottom = 0, right = 0] = pads;
+  if (mode !== "constant" || input.t.rank !== 4 || pads.length !== 8 || b0 || b1 || e0 || e1 || pads.some((p) => p < 0)) {
+    throw node.unsupported(`only constant padding of the two spatial axes of a 4-D NCHW tensor is supported; got mode "${mode}", pads [${pads.join(", ")}] on rank ${input.t.rank}.`, "Pad height and width only, with mode \"constant\" and non-negative pads (or run the model with onnxruntime).");
   }
-  const layer = tf.layers.zeroPadding2d({ padding: [[top ?? 0, bottom ?? 0], [left ?? 0, right ?? 0]], name: ctx.layerName(node) });
+  const padding: [[number, number], [number, number]] = [[top, bottom], [left, right]];
+  const name = ctx.layerName(node);
+  const layer = value === 0 ? tf.layers.zeroPadding2d({ padding, name }) : new OnnxConstantPad({ padding, value, name });
   return tensorValue(ctx.apply(layer, ctx.nhwc(node, input)), "nhwc");
 }
 
