@@ -58,7 +58,8 @@ export async function sourceKind(from: string): Promise<{ kind: SourceKind; dir:
       `--from ${from}: no such file or directory.`,
       "pass a directory saved by graft, a TF.js model.json, an ONNX model file (.onnx), or --backbone nsfwjs-mobilenetv2",
     );
-  if (info.isFile() && path.extname(from).toLowerCase() === ".onnx") return { kind: "onnx", dir: from };
+  if (info.isFile() && path.extname(from).toLowerCase() === ".onnx")
+    return { kind: "onnx", dir: from };
   const dir = info.isDirectory() ? from : path.dirname(from);
   if (info.isFile() && path.basename(from) !== "model.json")
     throw new UsageError(
@@ -128,7 +129,10 @@ async function fromGraftDir(dir: string, options: SourceOptions): Promise<Resolv
   await registerOnnxLayersFor(dir);
   const { model, manifest } = await loadModelDir(dir);
   const plugin = await pluginForManifest(manifest, options.plugin);
-  const backbone = cutSavedModel(model, manifest, dir, { ...options.cut, pooling: options.pooling });
+  const backbone = cutSavedModel(model, manifest, dir, {
+    ...options.cut,
+    pooling: options.pooling,
+  });
   releaseUnusedLayers(model, backbone);
   const samePlugin = manifest.plugin?.name === plugin.plugin.name && manifest.preprocessing;
   const preprocessor =
@@ -139,11 +143,7 @@ async function fromGraftDir(dir: string, options: SourceOptions): Promise<Resolv
 }
 
 async function fromLayersModel(dir: string, options: SourceOptions): Promise<ResolvedSource> {
-  if (options.pluginOptions.inputSize !== undefined)
-    throw new UsageError(
-      `--input-size applies to fresh backbones and resizable built-in sources; ${dir}/model.json has a fixed input.`,
-      "drop --input-size",
-    );
+  refuseInputSize(`${dir}/model.json`, options);
   await registerOnnxLayersFor(dir);
   const model = await loadLayersModelFromDir(dir);
   return layersBackbone(model, `${dir}/model.json`, dir, options, `TF.js Layers model ${dir}`);
@@ -151,13 +151,18 @@ async function fromLayersModel(dir: string, options: SourceOptions): Promise<Res
 
 /** An ONNX file, imported as TF.js layers (4-D image inputs become channels-last). */
 async function fromOnnxModel(file: string, options: SourceOptions): Promise<ResolvedSource> {
-  if (options.pluginOptions.inputSize !== undefined)
-    throw new UsageError(
-      `--input-size applies to fresh backbones and resizable built-in sources; ${file} has a fixed input.`,
-      "drop --input-size",
-    );
+  refuseInputSize(file, options);
   const model = await importOnnxFile(file);
   return layersBackbone(model, file, file, options, `ONNX model ${file}`);
+}
+
+/** `--input-size` cannot resize a model file's fixed input. */
+function refuseInputSize(what: string, options: SourceOptions): void {
+  if (options.pluginOptions.inputSize !== undefined)
+    throw new UsageError(
+      `--input-size applies to fresh backbones and resizable built-in sources; ${what} has a fixed input.`,
+      "drop --input-size",
+    );
 }
 
 /** Picks the plugin for a Layers model's input, then cuts it into a backbone. */

@@ -61,7 +61,7 @@ export async function runPhase(
   }
   const useCache = precomputed || (options.featureCache !== false && !backboneTrains && !options.augment);
   const runner = useCache ? net.headModel : net.model;
-  const source = async (d: Dataset) => (precomputed ? d : useCache ? cachedFeatures(run, d) : d);
+  const source = async (d: Dataset) => (useCache && !precomputed ? cachedFeatures(run, d) : d);
   const trainSet = await source(run.train);
   const valSet = run.validation ? await source(run.validation) : undefined;
   const lr = phase.learningRate ?? run.learningRate;
