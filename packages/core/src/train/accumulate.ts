@@ -4,6 +4,7 @@ import type { Task } from "../types.js";
 import { countCorrect, weightedLoss } from "./loss.js";
 import type { FitOptions } from "./options.js";
 import { applyGroupGradients, type ParamGroup } from "./param-groups.js";
+import { regularizationLoss } from "./regularization.js";
 
 /** One update's inputs, as the epoch loop hands them over. */
 export interface StepInput {
@@ -27,6 +28,9 @@ export interface StepInput {
  * BatchNormalization layers that train normalise with the statistics of each
  * micro-batch, not of the whole batch, and update their moving averages once
  * per micro-batch; `freezeBatchNorm` avoids both.
+ *
+ * The loss includes the weight penalties of trainable layers that declare a
+ * regularizer (as tfjs's own `fit` does).
  *
  * Returns the batch's mean loss (NaN if any output was not finite) and its
  * correct count; the caller owns both.
@@ -89,7 +93,11 @@ function microPass(
   const { value, grads } = tf.variableGrads(() => {
     const p = step.runner.apply(input, { training: true }) as tf.Tensor;
     probs = tf.keep(p);
-    return weightedLoss(step.task, p, y, step.classWeights);
+    const data = weightedLoss(step.task, p, y, step.classWeights);
+    // Each micro-batch's gradients are weighted by its share of the batch, so
+    // the penalty added here counts once per update in total.
+    const penalty = regularizationLoss(step.runner);
+    return penalty ? tf.add(data, penalty) : data;
   }, variables);
   const p = probs as tf.Tensor;
   // Clipping inside the loss hides NaN outputs; poison the loss so they are caught.
