@@ -14,6 +14,7 @@ import { FeatureCache, stratifiedSplit } from "@graft/core";
 
 import type { SetSizes } from "./corpus/sets.js";
 import {
+  allTestPositiveUtterances,
   pretrainUtterances,
   streamUtterances,
   testPositiveUtterances,
@@ -70,8 +71,8 @@ export interface Recording {
 }
 
 // Training noise and test noise come from different seeds: no test clip hears a training noise sample.
-const trainBeds = noiseBeds(20, RATE, createRandom(101));
-const testBeds = noiseBeds(20, RATE, createRandom(202));
+export const trainBeds: readonly Float32Array[] = noiseBeds(20, RATE, createRandom(101));
+export const testBeds: readonly Float32Array[] = noiseBeds(20, RATE, createRandom(202));
 
 /** Task A: every transcript spoken by the pre-training voices, augmented; labels index {@link TRANSCRIPTS}. */
 export async function taskAData(ctx: DataContext): Promise<ClipSet> {
@@ -126,14 +127,14 @@ export async function taskBData(ctx: DataContext): Promise<
   };
 }
 
-/** Held-out positives by the test voices, each a 2 s segment of test noise with the phrase somewhere in it. */
+/** Held-out positives by the test voices (espeak-ng and flite), each a 2 s segment of test noise with the phrase somewhere in it. */
 export async function testPositiveSegments(
   ctx: DataContext,
 ): Promise<Recording & { count: number }> {
   const clips = await speak(
     ctx,
     "test-positives",
-    testPositiveUtterances(ctx.sizes, ctx.voices, ctx.seed + 2),
+    allTestPositiveUtterances(ctx.sizes, ctx.voices, ctx.seed + 2),
   );
   return positiveSegments(ctx, "test-positives", clips, testBeds);
 }
@@ -259,7 +260,8 @@ async function positiveSegments(
   };
 }
 
-async function speak(
+/** The WAV files of `utterances`, synthesised where missing, with progress in the log. */
+export async function speak(
   ctx: DataContext,
   name: string,
   utterances: readonly Utterance[],

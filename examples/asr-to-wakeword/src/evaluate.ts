@@ -11,6 +11,7 @@ import type * as tf from "@tensorflow/tfjs";
 
 import type { Recording } from "./datasets.js";
 import { FEATURES, normalised } from "./features.js";
+import type { Placement } from "./stream.js";
 import { spokenAround } from "./stream.js";
 import type { WakeModel } from "./wakeword.js";
 
@@ -42,51 +43,50 @@ export interface WakeResult {
   readonly testHours: number;
   /** The best FRR at ≤ target FA/h had the threshold been picked on the test audio itself (the DET curve's point, for reference). */
   readonly testOperatingPoint: WakeWordEvaluation["calibration"];
-  /** Lowest FRR on the test audio at or under each of these false accepts per hour (the test DET curve). */
+  readonly testPositives: number;
+  /** Lowest FRR on the test audio at or under each of {@link DET_POINTS} false accepts per hour (the test DET curve). */
   readonly det: readonly { readonly faPerHour: number; readonly frr: number }[];
+  /** The whole test DET curve, one point per threshold. */
+  readonly curve: readonly { readonly faPerHour: number; readonly frr: number }[];
   readonly scoringSeconds: number;
+}
+
+/** DET points printed and saved for every route, in false accepts per hour. */
+export const DET_POINTS: readonly number[] = [0.5, 1, 5, 20];
+
+/** Scores of one model on the calibration and test audio, whatever its features. */
+export interface RouteScores {
+  readonly calibrationPositives: readonly number[];
+  readonly calibrationStream: StreamScores;
+  readonly testPositives: readonly number[];
+  readonly testStream: StreamScores;
+  /** What the test stream says where, to name what each false accept heard. */
+  readonly testPlacements: readonly Placement[];
 }
 
 /**
  * Calibrates the detector's threshold for `targetFaPerHour` on the
- * calibration audio, then measures false rejects on the test positives and
+ * calibration scores, then measures false rejects on the test positives and
  * false accepts per hour on the test stream at that threshold. Streams go
  * through the detector's smoothing, threshold and refractory period
  * (`evaluateWakeWord` replays them on the window posteriors).
  */
-export async function measureWakeModel(
-  model: WakeModel,
-  audio: EvaluationAudio,
+export function summariseScores(
+  scores: RouteScores,
   { smoothing, targetFaPerHour }: { smoothing: number; targetFaPerHour: number },
-): Promise<WakeResult> {
-  const started = performance.now();
-  const net = model.transfer.model;
-  const norm = (r: Recording): Float32Array => normalised(r.features, model.stats);
+  scoringSeconds: number,
+): WakeResult {
   const detection = { smoothing, refractorySeconds: 1 };
   const calibration = evaluateWakeWord({
-    positiveScores: await segmentScores(
-      net,
-      norm(audio.calibrationPositives),
-      audio.calibrationPositives.frames,
-      smoothing,
-    ),
-    negativeStream: await streamScores(
-      net,
-      norm(audio.calibrationStream),
-      audio.calibrationStream.seconds,
-    ),
+    positiveScores: scores.calibrationPositives,
+    negativeStream: scores.calibrationStream,
     detection,
     targetFaPerHour,
   });
   const threshold = calibration.calibration.threshold;
-  const testStream = await streamScores(net, norm(audio.testStream), audio.testStream.seconds);
+  const testStream = scores.testStream;
   const test = evaluateWakeWord({
-    positiveScores: await segmentScores(
-      net,
-      norm(audio.testPositives),
-      audio.testPositives.frames,
-      smoothing,
-    ),
+    positiveScores: scores.testPositives,
     negativeStream: testStream,
     detection,
     targetFaPerHour,
@@ -98,9 +98,11 @@ export async function measureWakeModel(
     ...detection,
     threshold,
   })) {
-    const text = spokenAround(audio.testStream.placements ?? [], d.time);
+    const text = spokenAround(scores.testPlacements, d.time);
     heard[text] = (heard[text] ?? 0) + 1;
   }
+  const bestFrr = (fa: number): number =>
+    Math.min(1, ...test.curve.filter((p) => p.faPerHour <= fa).map((p) => p.frr));
   return {
     threshold,
     targetMet: calibration.calibration.met,
@@ -109,13 +111,33 @@ export async function measureWakeModel(
     falseAccepts: Math.round(test.faPerHour * test.negativeHours),
     falseAcceptsHeard: heard,
     testHours: test.negativeHours,
+    testPositives: scores.testPositives.length,
     testOperatingPoint: test.calibration,
-    det: [1, 5, 20, 100].map((fa) => ({
-      faPerHour: fa,
-      frr: Math.min(1, ...test.curve.filter((p) => p.faPerHour <= fa).map((p) => p.frr)),
-    })),
-    scoringSeconds: (performance.now() - started) / 1000,
+    det: DET_POINTS.map((fa) => ({ faPerHour: fa, frr: bestFrr(fa) })),
+    curve: test.curve.map(({ faPerHour, frr }) => ({ faPerHour, frr })),
+    scoringSeconds,
   };
+}
+
+/** {@link summariseScores} of a log-mel model: its window posteriors over the features computed once. */
+export async function measureWakeModel(
+  model: WakeModel,
+  audio: EvaluationAudio,
+  measure: { smoothing: number; targetFaPerHour: number },
+): Promise<WakeResult> {
+  const started = performance.now();
+  const net = model.transfer.model;
+  const norm = (r: Recording): Float32Array => normalised(r.features, model.stats);
+  const segments = (r: Recording): Promise<number[]> =>
+    segmentScores(net, norm(r), r.frames, measure.smoothing);
+  const scores: RouteScores = {
+    calibrationPositives: await segments(audio.calibrationPositives),
+    calibrationStream: await streamScores(net, norm(audio.calibrationStream), audio.calibrationStream.seconds),
+    testPositives: await segments(audio.testPositives),
+    testStream: await streamScores(net, norm(audio.testStream), audio.testStream.seconds),
+    testPlacements: audio.testStream.placements ?? [],
+  };
+  return summariseScores(scores, measure, (performance.now() - started) / 1000);
 }
 
 const { frames: WINDOW_FRAMES, bands: BANDS } = featureSpec(FEATURES);

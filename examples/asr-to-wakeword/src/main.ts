@@ -2,10 +2,21 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { loadEngine } from "@graft/core";
+import type { Detection } from "@graft/audio";
+import { speechEmbedding } from "@graft/audio";
 import type { Json } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
 import { checkEspeak } from "./corpus/espeak.js";
+import { checkFlite } from "./corpus/flite.js";
+import type { RecordedFile } from "./corpus/recorded.js";
+import {
+  INDEPENDENT_CHECK,
+  listRecordings,
+  RECORDED_SOURCES,
+  recordedSeconds,
+  splitRecordings,
+} from "./corpus/recorded.js";
 import { TRANSCRIPTS, WAKE_PHRASE } from "./corpus/vocabulary.js";
 import { ACCENTS, installedVariants, splitVariants } from "./corpus/voices.js";
 import type { DataContext } from "./datasets.js";
@@ -18,12 +29,18 @@ import {
   taskBData,
   testPositiveSegments,
 } from "./datasets.js";
-import type { EvaluationAudio, WakeResult } from "./evaluate.js";
+import { detCurveSvg } from "./det-plot.js";
+import { embeddingData } from "./embedding/data.js";
+import { runEmbeddingLiveDemo } from "./embedding/live.js";
+import { measureEmbeddingRoute, trainEmbeddingRoute } from "./embedding/route.js";
+import type { EvaluationAudio } from "./evaluate.js";
 import { measureWakeModel } from "./evaluate.js";
 import { bandStats, CLIP_SIZE } from "./features.js";
 import { runLiveDemo } from "./live-demo.js";
 import { parseDemoOptions } from "./options.js";
 import { pretrain } from "./pretrain.js";
+import { joinFeatures, recordedFeatures } from "./recorded-features.js";
+import type { RouteReport } from "./report.js";
 import { resultLines } from "./report.js";
 import type { WakeModel } from "./wakeword.js";
 import { trainScratch, trainTransfer } from "./wakeword.js";
@@ -35,7 +52,7 @@ const log = (line: string): void => console.log(line);
 const options = parseDemoOptions(process.argv.slice(2));
 const engine = await loadEngine();
 log(engine.description);
-log(`speech synthesis: ${await checkEspeak()}`);
+log(`speech synthesis: ${await checkEspeak()}; ${await checkFlite()}`);
 await mkdir(options.out, { recursive: true });
 
 const voices = splitVariants(installedVariants(), options.seed);
@@ -80,10 +97,9 @@ log(
 );
 const taskB = await taskBData(ctx);
 const calibrationStream = await streamData(ctx, "calibration-stream", options.calibrationMinutes);
-const hoursB = (taskB.seconds + calibrationStream.seconds) / 3600;
 log(
-  `task B: ${taskB.count} clips (${taskB.positives} wake phrase) = ${(taskB.seconds / 3600).toFixed(2)} h, ` +
-    `+ ${options.calibrationMinutes} min negative stream for calibration = ${hoursB.toFixed(2)} h [${elapsed()}]`,
+  `task B (log-mel routes): ${taskB.count} clips (${taskB.positives} wake phrase) = ${(taskB.seconds / 3600).toFixed(2)} h, ` +
+    `+ ${options.calibrationMinutes} min negative stream for calibration [${elapsed()}]`,
 );
 const trainFeatures = new Float32Array(taskB.train.length * CLIP_SIZE);
 taskB.train.forEach((clip, i) =>
@@ -94,23 +110,82 @@ taskB.train.forEach((clip, i) =>
 );
 const statsB = bandStats(trainFeatures, 1);
 
+const recordedFiles = RECORDED_SOURCES.flatMap(listRecordings);
+const recorded = splitRecordings(recordedFiles, options.recorded, options.seed);
+const minutes = (files: readonly RecordedFile[]): string => (recordedSeconds(files) / 60).toFixed(1);
+log(
+  `recorded (Debian: ${RECORDED_SOURCES.map((s) => s.apt).join(", ")}): ${minutes(recordedFiles)} min split by file: ` +
+    `train ${minutes(recorded.train)}, calibration ${minutes(recorded.calibration)}, test ${minutes(recorded.test)} min ` +
+    `(${INDEPENDENT_CHECK.apt} kept out)`,
+);
+
 log("held out: test positives by unseen voices, and the long negative stream …");
+const recordedCalibration = await recordedFeatures(ctx, "recorded-calibration", recorded.calibration);
 const audio: EvaluationAudio = {
   calibrationPositives: await calibrationPositiveSegments(ctx, taskB.validationPositives),
-  calibrationStream,
+  calibrationStream: joinFeatures(calibrationStream, recordedCalibration),
   testPositives: await testPositiveSegments(ctx),
-  testStream: await streamData(ctx, "test-stream", options.testMinutes),
+  testStream: joinFeatures(
+    await streamData(ctx, "test-stream", options.testMinutes),
+    await recordedFeatures(ctx, "recorded-test", recorded.test),
+  ),
 };
+const hoursB = (taskB.seconds + calibrationStream.seconds + recordedCalibration.seconds) / 3600;
 log(
-  `held out: ${audio.testPositives.seconds / SEGMENT_SECONDS} wake-phrase segments (${SEGMENT_SECONDS} s each), ${options.testMinutes} min negative stream [${elapsed()}]`,
+  `held out: ${audio.testPositives.seconds / SEGMENT_SECONDS} wake-phrase segments (${SEGMENT_SECONDS} s each), ` +
+    `${(audio.testStream.seconds / 3600).toFixed(2)} h negative stream (${options.testMinutes} min synthetic + ${minutes(recorded.test)} min recorded) [${elapsed()}]`,
 );
 
 const demo = await demoData(ctx);
-
 const measure = { smoothing: options.smoothing, targetFaPerHour: options.targetFaPerHour };
-const results: Record<string, { result: WakeResult; trainSeconds: number }> = {};
-const runs: [string, () => Promise<WakeModel>][] = [
-  ["transfer", () => trainTransfer(pretrained.dir, taskB, statsA, { ...options, log })],
+const routes: Record<string, RouteReport> = {};
+const wanted = (name: string): boolean => options.only === "all" || options.only === name;
+const liveLine = (name: string, detections: readonly Detection[]): string =>
+  `${name}: live detector over a ${(demo.samples.length / 16000).toFixed(0)} s recording (wake phrase at ${demo.planted.map((t) => `${t.toFixed(1)} s`).join(", ")}): ` +
+  (detections.length === 0
+    ? "no detections"
+    : `detections at ${detections.map((d) => `${d.time.toFixed(1)} s (${d.score.toFixed(2)})`).join(", ")}`);
+
+if (wanted("embedding")) {
+  const embedding = await speechEmbedding();
+  log(
+    `embedding: task A ${embedding.provenance.task} (${embedding.provenance.hours} h); ${embedding.provenance.source}`,
+  );
+  const data = await embeddingData(ctx, embedding, options.embedding, recorded);
+  log(`embedding: task B data embedded: ${(data.taskBSeconds / 3600).toFixed(2)} h [${elapsed()}]`);
+  const route = await trainEmbeddingRoute(embedding, data, {
+    epochs: options.embedding.epochs,
+    negativeStride: 2,
+    seed: options.seed,
+    log,
+  });
+  log(`embedding: trained in ${route.seconds.toFixed(0)} s [${elapsed()}]`);
+  const result = measureEmbeddingRoute(embedding, route.transfer.headModel, data, measure);
+  routes["embedding"] = {
+    result,
+    trainSeconds: route.seconds,
+    hoursB: data.taskBSeconds / 3600,
+    taskA: `${embedding.provenance.hours} h (${(embedding.provenance.examples ?? 0).toLocaleString("en")} clips, documented)`,
+  };
+  await route.transfer.save(join(options.out, "models", "wake-embedding"), {
+    threshold: result.threshold,
+    metrics: JSON.parse(JSON.stringify(result)) as Json,
+  });
+  log(`embedding: calibrated and measured in ${result.scoringSeconds.toFixed(0)} s [${elapsed()}]`);
+  log(
+    liveLine(
+      "embedding",
+      runEmbeddingLiveDemo(embedding, route.transfer.headModel, demo, {
+        threshold: result.threshold,
+        smoothing: options.smoothing,
+      }),
+    ),
+  );
+  route.transfer.dispose();
+}
+
+const logMelRoutes: [string, () => Promise<WakeModel>][] = [
+  ["own-pretrain", () => trainTransfer(pretrained.dir, taskB, statsA, { ...options, log })],
   [
     "scratch",
     () =>
@@ -122,13 +197,19 @@ const runs: [string, () => Promise<WakeModel>][] = [
       }),
   ],
 ];
-for (const [name, train] of runs.filter(
-  ([name]) => options.only === "both" || options.only === name,
-)) {
+for (const [name, train] of logMelRoutes.filter(([name]) => wanted(name))) {
   const model = await train();
   log(`${name}: trained in ${model.seconds.toFixed(0)} s [${elapsed()}]`);
   const result = await measureWakeModel(model, audio, measure);
-  results[name] = { result, trainSeconds: model.seconds };
+  routes[name] = {
+    result,
+    trainSeconds: model.seconds,
+    hoursB,
+    taskA:
+      name === "scratch"
+        ? "none (random weights)"
+        : `${hoursA.toFixed(2)} h (${taskA.count} espeak-ng clips, word accuracy ${pretrained.accuracy.toFixed(3)})`,
+  };
   await model.transfer.save(join(options.out, "models", `wake-${name}`), {
     threshold: result.threshold,
     metrics: JSON.parse(JSON.stringify(result)) as Json,
@@ -140,28 +221,35 @@ for (const [name, train] of runs.filter(
     threshold: result.threshold,
     smoothing: options.smoothing,
   });
-  log(
-    `${name}: live StreamingDetector over a ${(demo.samples.length / 16000).toFixed(0)} s recording (wake phrase at ${demo.planted.map((t) => `${t.toFixed(1)} s`).join(", ")}): ` +
-      (detections.length === 0
-        ? "no detections"
-        : `detections at ${detections.map((d) => `${d.time.toFixed(1)} s (${d.score.toFixed(2)})`).join(", ")}`),
-  );
+  log(liveLine(name, detections));
   model.transfer.dispose();
 }
 
 log("");
-const lines = resultLines({
-  hoursA,
-  clipsA: taskA.count,
-  hoursB,
-  clipsB: taskB.count,
-  accuracyA: pretrained.accuracy,
-  results,
-  options,
-});
-for (const line of lines) log(line);
+for (const line of resultLines(routes, options)) log(line);
+const detFile = join(options.out, "det-curve.svg");
+await writeFile(
+  detFile,
+  detCurveSvg(
+    Object.entries(routes).map(([name, r]) => ({ name, points: r.result.curve })),
+    `"${WAKE_PHRASE}": test DET curves (${(audio.testStream.seconds / 3600).toFixed(2)} h of held-out negatives)`,
+  ),
+);
 await writeFile(
   join(options.out, "metrics.json"),
-  `${JSON.stringify({ engine: engine.name, options, taskA: { clips: taskA.count, hours: hoursA, accuracy: pretrained.accuracy }, taskB: { clips: taskB.count, hours: hoursB }, results, seconds: (performance.now() - started) / 1000 }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      engine: engine.name,
+      options,
+      taskA: { clips: taskA.count, hours: hoursA, accuracy: pretrained.accuracy },
+      routes: Object.fromEntries(
+        Object.entries(routes).map(([name, r]) => [name, { ...r, result: { ...r.result, curve: undefined } }]),
+      ),
+      seconds: (performance.now() - started) / 1000,
+    },
+    null,
+    2,
+  )}\n`,
 );
+log(`DET curves: ${detFile}; metrics: ${join(options.out, "metrics.json")}`);
 log(`tensors still allocated: ${tf.memory().numTensors}; total ${elapsed()}`);

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import type { SetSizes } from "./corpus/sets.js";
+import type { EmbeddingSizes } from "./embedding/data.js";
 
 /** Everything the demo can be told on its command line. */
 export interface DemoOptions extends SetSizes {
@@ -26,8 +27,12 @@ export interface DemoOptions extends SetSizes {
   targetFaPerHour: number;
   /** Moving average of window posteriors, in windows (0.1 s each). */
   smoothing: number;
-  /** Which task B models to train and measure. */
-  only: "transfer" | "scratch" | "both";
+  /** Which task B routes to train and measure. */
+  only: "embedding" | "own-pretrain" | "scratch" | "all";
+  /** The speech-embedding route's task B data and training. */
+  embedding: EmbeddingSizes & { epochs: number };
+  /** Shares of Debian's recordings (es, fr, it, ru prompts; music on hold) for training and calibration; the test takes the rest. */
+  recorded: { train: number; calibration: number };
   /** Pre-train again even if a model for the same data and settings is saved. */
   retrain: boolean;
   seed: number;
@@ -35,8 +40,20 @@ export interface DemoOptions extends SetSizes {
   out: string;
 }
 
-const HELP = `asr-to-wakeword: pre-train a speech network on espeak-ng words (task A), transfer it
-to the wake phrase "hey graft" (task B), and compare with the same network trained from scratch.
+const HELP = `asr-to-wakeword: the wake phrase "hey graft" (task B) three ways: from Google's speech
+embedding (openWakeWord's ONNX files, imported), from a speech network pre-trained here on espeak-ng
+words (task A), and the same network trained from scratch.
+
+  --only R                embedding, own-pretrain, scratch or all (default all)
+  --embedding-positives N wake-phrase clips by task B's espeak-ng voices, embedding route (default 300)
+  --flite-positives N     wake-phrase clips by the training flite voices, embedding route (default 100)
+  --embedding-stream-minutes N   synthetic negative stream the embedding route trains on (default 8)
+  --confuser-minutes N    dense stream of near misses alone the embedding route trains on (default 10)
+  --embedding-calibration-minutes N  synthetic calibration stream of the embedding route (default 5)
+  --embedding-epochs N    epochs of the embedding route's new layers (default 60)
+  --recorded-train X      share of Debian's recorded speech and music for training (default 0.06)
+  --recorded-calibration X  share for calibration (default 0.08); the test takes the rest
+  --flite-test-positives N  held-out wake-phrase clips by the flite voice heard nowhere else (default 60)
 
   --large                 a bigger run: 250 clips per transcript (3.75 h), 30 pre-training epochs, width 64
   --per-transcript N      task A clips per word or phrase (default 100; 54 transcripts)
@@ -55,9 +72,8 @@ to the wake phrase "hey graft" (task B), and compare with the same network train
   --fine-tune N           then unfreeze the top N backbone layers at a lower rate (default 20 = all; 0 = off)
   --fine-tune-epochs N    (default 10)
   --scratch-epochs N      from-scratch baseline (default 25)
-  --target-fa N           calibrate the threshold for at most N false accepts per hour (default 10)
+  --target-fa N           calibrate the threshold for at most N false accepts per hour (default 0.5)
   --smoothing N           posterior moving average, in 0.1 s windows (default 3)
-  --only transfer|scratch train and measure one of the two task B models (default both)
   --retrain               pre-train again even when a matching task A model is saved
   --seed N                (default 1)
   --out DIR               corpus, caches, models and metrics (default ./out)
@@ -86,9 +102,18 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       "fine-tune": { type: "string", default: "20" },
       "fine-tune-epochs": { type: "string", default: "10" },
       "scratch-epochs": { type: "string", default: "25" },
-      "target-fa": { type: "string", default: "10" },
+      "target-fa": { type: "string", default: "0.5" },
       smoothing: { type: "string", default: "3" },
-      only: { type: "string", default: "both" },
+      only: { type: "string", default: "all" },
+      "embedding-positives": { type: "string", default: "300" },
+      "flite-positives": { type: "string", default: "100" },
+      "embedding-stream-minutes": { type: "string", default: "8" },
+      "confuser-minutes": { type: "string", default: "10" },
+      "embedding-calibration-minutes": { type: "string", default: "5" },
+      "embedding-epochs": { type: "string", default: "60" },
+      "recorded-train": { type: "string", default: "0.06" },
+      "recorded-calibration": { type: "string", default: "0.08" },
+      "flite-test-positives": { type: "string", default: "60" },
       retrain: { type: "boolean", default: false },
       seed: { type: "string", default: "1" },
       out: { type: "string", default: "out" },
@@ -136,7 +161,21 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     scratchEpochs: int("scratch-epochs", values["scratch-epochs"], 25, 1),
     targetFaPerHour: positive("target-fa", values["target-fa"]),
     smoothing: int("smoothing", values.smoothing, 3, 1),
-    only: oneOf("only", values.only, ["transfer", "scratch", "both"] as const),
+    only: oneOf("only", values.only, ["embedding", "own-pretrain", "scratch", "all"] as const),
+    embedding: {
+      positives: int("embedding-positives", values["embedding-positives"], 300, 10),
+      flitePositives: int("flite-positives", values["flite-positives"], 100),
+      streamMinutes: positive("embedding-stream-minutes", values["embedding-stream-minutes"]),
+      confuserMinutes: positive("confuser-minutes", values["confuser-minutes"]),
+      calibrationMinutes: positive("embedding-calibration-minutes", values["embedding-calibration-minutes"]),
+      testMinutes: positive("test-minutes", values["test-minutes"]),
+      epochs: int("embedding-epochs", values["embedding-epochs"], 60, 1),
+    },
+    recorded: {
+      train: positive("recorded-train", values["recorded-train"]),
+      calibration: positive("recorded-calibration", values["recorded-calibration"]),
+    },
+    fliteTestPositives: int("flite-test-positives", values["flite-test-positives"], 60),
     retrain: values.retrain,
     seed: int("seed", values.seed, 1),
     out: resolve(values.out),

@@ -25,13 +25,15 @@ export async function negativeStream(
   minutes: number,
   beds: readonly Float32Array[],
   random: Random,
+  spacing: StreamSpacing = {},
 ): Promise<{ samples: Float32Array; placements: Placement[] }> {
+  const { pause = 0.1, gap = [0.3, 2.5] } = spacing;
   const stream = new Float32Array(Math.round(minutes * 60 * RATE));
   addBackground(stream, beds, random);
   const placements: Placement[] = [];
   let at = 0;
   for (let i = 0; ; i++) {
-    at += Math.round(RATE * (random() < 0.1 ? 3 + random() * 5 : 0.3 + random() * 2.2));
+    at += Math.round(RATE * (random() < pause ? 3 + random() * 5 : gap[0] + random() * (gap[1] - gap[0])));
     if (at >= stream.length) break;
     const utterance = utterances[i % utterances.length] as SpokenUtterance;
     let speech = withPeak(await loadSpeech(utterance.path, RATE), 0.2 + random() * 0.7);
@@ -42,6 +44,14 @@ export async function negativeStream(
     at = end;
   }
   return { samples: stream, placements };
+}
+
+/** How far apart a negative stream's utterances are. */
+export interface StreamSpacing {
+  /** Share of gaps that are 3–8 s of noise alone. @default 0.1 */
+  readonly pause?: number;
+  /** Range of the other gaps, in seconds. @default [0.3, 2.5] */
+  readonly gap?: readonly [number, number];
 }
 
 /** A synthesised utterance at `sampleRate`, without the silence around it. */
@@ -85,10 +95,28 @@ export function positiveSegment(
   addBackground(segment, beds, random);
   const margin = Math.round(0.1 * RATE);
   const room = Math.max(0, segment.length - speech.length - 2 * margin);
-  const at = Math.min(segment.length - 1, margin + Math.floor(random() * (room + 1)));
-  const end = Math.min(segment.length, at + speech.length);
-  for (let k = at; k < end; k++) segment[k] = (segment[k] as number) + (speech[k - at] as number);
+  addSpeech(segment, speech, Math.min(segment.length - 1, margin + Math.floor(random() * (room + 1))));
   return segment;
+}
+
+/** `length` samples of drifting background noise with `speech` added from sample `at` on (cut at the end). */
+export function placedSegment(
+  speech: Float32Array,
+  length: number,
+  at: number,
+  beds: readonly Float32Array[],
+  random: Random,
+): Float32Array {
+  const segment = new Float32Array(length);
+  addBackground(segment, beds, random);
+  addSpeech(segment, speech, at);
+  return segment;
+}
+
+function addSpeech(segment: Float32Array, speech: Float32Array, at: number): void {
+  const end = Math.min(segment.length, at + speech.length);
+  for (let k = Math.max(0, at); k < end; k++)
+    segment[k] = (segment[k] as number) + (speech[k - at] as number);
 }
 
 /** Raw (unnormalised) features of a whole recording: `frameCount` frames × bands, frame-major. */

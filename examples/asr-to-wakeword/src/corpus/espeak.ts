@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
+import { speakWithFlite } from "./flite.js";
 import type { Voice } from "./voices.js";
 
 const run = promisify(execFile);
@@ -20,8 +21,12 @@ export async function checkEspeak(): Promise<string> {
   }
 }
 
-/** Speaks `text` with `voice` into the WAV file `path` (espeak-ng writes 22.05 kHz 16-bit mono). */
+/** Speaks `text` with `voice` into the WAV file `path` (espeak-ng writes 22.05 kHz, flite 8 or 16 kHz, 16-bit mono). */
 export async function speakToFile(text: string, voice: Voice, path: string): Promise<void> {
+  if (voice.engine === "flite") {
+    await speakWithFlite(text, voice, path);
+    return;
+  }
   await run("espeak-ng", [
     "-v",
     `${voice.accent}+${voice.variant}`,

@@ -55,13 +55,18 @@ export interface RecordedSource {
   readonly apt: string;
 }
 
-/** One recording and its size (8 kHz 16-bit mono: 16 000 bytes a second). */
+/** One recording and its size (8 kHz 16-bit mono: 16 000 bytes a second), or a piece of one. */
 export interface RecordedFile {
   readonly source: string;
   readonly kind: RecordedSource["kind"];
   readonly path: string;
   readonly bytes: number;
+  /** For a piece of a long recording: where it starts and how long it is, in seconds. */
+  readonly piece?: { readonly start: number; readonly seconds: number };
 }
+
+/** Music comes in a few long tracks: they are cut into pieces this long, so every use hears some of each. */
+export const MUSIC_PIECE_SECONDS = 30;
 
 /** Shares of the recordings per use; the test takes what is left. */
 export interface RecordedShares {
@@ -83,8 +88,10 @@ export function listRecordings(source: RecordedSource): RecordedFile[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".wav"))
-        files.push({ source: source.name, kind: source.kind, path, bytes: statSync(path).size });
+      else if (entry.name.endsWith(".wav")) {
+        const file = { source: source.name, kind: source.kind, path, bytes: statSync(path).size };
+        files.push(...(source.kind === "music" ? pieces(file) : [file]));
+      }
     }
   };
   try {
@@ -97,7 +104,18 @@ export function listRecordings(source: RecordedSource): RecordedFile[] {
   }
   if (files.length === 0)
     throw new Error(`No WAV files in ${source.dir}.\nFix: sudo apt-get install -y ${source.apt}`);
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort((a, b) => a.path.localeCompare(b.path) || (a.piece?.start ?? 0) - (b.piece?.start ?? 0));
+}
+
+function pieces(file: RecordedFile): RecordedFile[] {
+  const total = Math.max(0, file.bytes - 44) / 16_000;
+  return Array.from({ length: Math.ceil(total / MUSIC_PIECE_SECONDS) }, (_, i) => ({
+    ...file,
+    piece: {
+      start: i * MUSIC_PIECE_SECONDS,
+      seconds: Math.min(MUSIC_PIECE_SECONDS, total - i * MUSIC_PIECE_SECONDS),
+    },
+  }));
 }
 
 /**
@@ -121,7 +139,8 @@ export function splitRecordings(
     test: [] as RecordedFile[],
   };
   for (const file of files) {
-    const u = unitHash(`${seed}:${file.source}:${file.path.slice(file.path.lastIndexOf("/") + 1)}`);
+    const name = file.path.slice(file.path.lastIndexOf("/") + 1);
+    const u = unitHash(`${seed}:${file.source}:${name}${file.piece ? `@${file.piece.start}` : ""}`);
     (u < shares.train
       ? split.train
       : u < shares.train + shares.calibration
@@ -132,9 +151,9 @@ export function splitRecordings(
   return split;
 }
 
-/** Seconds of 8 kHz 16-bit mono audio the files hold (their 44-byte headers aside). */
+/** Seconds of 8 kHz 16-bit mono audio the files (or pieces) hold (their 44-byte headers aside). */
 export function recordedSeconds(files: readonly RecordedFile[]): number {
-  return files.reduce((sum, f) => sum + Math.max(0, f.bytes - 44) / 16_000, 0);
+  return files.reduce((sum, f) => sum + (f.piece?.seconds ?? Math.max(0, f.bytes - 44) / 16_000), 0);
 }
 
 function unitHash(text: string): number {

@@ -1,5 +1,6 @@
 import { createRng } from "@graft/audio";
 
+import { FLITE_TEST_VOICES, FLITE_TRAIN_VOICES, randomFliteVoice } from "./flite.js";
 import type { Utterance } from "./synthesise.js";
 import { CONFUSERS, OTHER_WORDS, SENTENCES, TRANSCRIPTS, WAKE_PHRASE } from "./vocabulary.js";
 import type { Voice, VoiceSplit } from "./voices.js";
@@ -15,8 +16,10 @@ export interface SetSizes {
   readonly confusers: number;
   /** Task B training negatives: other words and phrases. */
   readonly otherSpeech: number;
-  /** Held-out positives, by voices heard nowhere else. */
+  /** Held-out positives by espeak-ng voices heard nowhere else. */
   readonly testPositives: number;
+  /** Held-out positives by the flite voice heard nowhere else. */
+  readonly fliteTestPositives: number;
   /** Minutes of the negative stream the threshold is calibrated on. */
   readonly calibrationMinutes: number;
   /** Minutes of the held-out negative stream false accepts are counted on. */
@@ -72,6 +75,63 @@ export function testPositiveUtterances(
   }));
 }
 
+/** The held-out positives every route is tested on: the espeak-ng test voices, then the held-out flite voice. */
+export function allTestPositiveUtterances(
+  sizes: SetSizes,
+  voices: VoiceSplit,
+  seed: number,
+): Utterance[] {
+  const random = createRng(seed + 1000);
+  return [
+    ...testPositiveUtterances(sizes, voices, seed),
+    ...Array.from({ length: sizes.fliteTestPositives }, () => ({
+      text: WAKE_PHRASE,
+      voice: fliteWakeVoice(FLITE_TEST_VOICES, random),
+    })),
+  ];
+}
+
+/**
+ * The speech-embedding route's task B speech: the wake phrase by the task B
+ * espeak-ng voices and by the training flite voices; negatives (near misses
+ * and other words, alternating) by every voice but the test voices, flite's
+ * training voices among them, so no voice is heard only saying the wake
+ * phrase; and near misses alone, each by many voices.
+ */
+export function embeddingTrainUtterances(
+  counts: { readonly positives: number; readonly flitePositives: number },
+  voices: VoiceSplit,
+  seed: number,
+): { positives: Utterance[]; negatives: Utterance[]; confusers: Utterance[] } {
+  const random = createRng(seed);
+  const known = [...voices.pretrain, ...voices.wakeTrain];
+  const pick = (xs: readonly string[]): string => xs[Math.floor(random() * xs.length)] as string;
+  const positives = [
+    ...Array.from({ length: counts.positives }, () => ({
+      text: WAKE_PHRASE,
+      voice: wakeVoice(voices.wakeTrain, random),
+    })),
+    ...Array.from({ length: counts.flitePositives }, () => ({
+      text: WAKE_PHRASE,
+      voice: fliteWakeVoice(FLITE_TRAIN_VOICES, random),
+    })),
+  ];
+  const ordinary = [...OTHER_WORDS, ...TRANSCRIPTS, ...SENTENCES];
+  const negatives = Array.from({ length: 1200 }, (_, i) => {
+    const flite = i % 6 === 5;
+    return {
+      text: pick(i % 2 === 0 ? CONFUSERS : ordinary),
+      voice: flite ? randomFliteVoice(FLITE_TRAIN_VOICES, random) : randomVoice(known, random),
+    };
+  });
+  // Near misses alone, every one said by many voices: what separates the wake phrase from "hey graph".
+  const confusers = Array.from({ length: 800 }, (_, i) => ({
+    text: CONFUSERS[i % CONFUSERS.length] as string,
+    voice: i % 6 === 5 ? randomFliteVoice(FLITE_TRAIN_VOICES, random) : randomVoice(known, random),
+  }));
+  return { positives, negatives, confusers };
+}
+
 /**
  * Speech for a negative stream of `minutes` (about 25 utterances a minute),
  * never the wake phrase: 40 % sentences, 25 % other words, 25 % task A's
@@ -103,5 +163,10 @@ export function streamUtterances(
 // The wake phrase at under 140 words/min can outlast the 1 s window.
 function wakeVoice(variants: readonly string[], random: () => number): Voice {
   const voice = randomVoice(variants, random);
+  return { ...voice, speed: Math.max(140, voice.speed) };
+}
+
+function fliteWakeVoice(names: readonly string[], random: () => number): Voice {
+  const voice = randomFliteVoice(names, random);
   return { ...voice, speed: Math.max(140, voice.speed) };
 }

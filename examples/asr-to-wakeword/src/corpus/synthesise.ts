@@ -72,6 +72,8 @@ export async function synthesise(
 
 /** A short stable id of an utterance: the same text and voice always map to the same file. */
 export function utteranceId({ text, voice }: Utterance): string {
-  const key = JSON.stringify([text, voice.accent, voice.variant, voice.speed, voice.pitch]);
+  const parts = [text, voice.accent, voice.variant, voice.speed, voice.pitch];
+  // espeak-ng voices keep their old ids (and cached files); other engines are named.
+  const key = JSON.stringify(voice.engine ? [...parts, voice.engine] : parts);
   return createHash("sha1").update(key).digest("hex").slice(0, 16);
 }

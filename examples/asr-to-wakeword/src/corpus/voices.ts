@@ -2,12 +2,17 @@ import { readdirSync } from "node:fs";
 
 import { createRng } from "@graft/audio";
 
-/** An espeak-ng voice: accent (language) + variant, speaking rate (words/min) and pitch (0–99). */
+/**
+ * A synthetic voice. espeak-ng (the default): accent (language) + variant,
+ * speaking rate (words/min) and pitch (0–99). flite (`engine: "flite"`): the
+ * voice's name as `variant`, `accent` "flite", the same rate and pitch scales.
+ */
 export interface Voice {
   readonly accent: string;
   readonly variant: string;
   readonly speed: number;
   readonly pitch: number;
+  readonly engine?: "flite";
 }
 
 /** The English accents of Debian's espeak-ng (`espeak-ng --voices=en`). */

@@ -1,0 +1,145 @@
+import type { SpeechEmbedding, StreamScores } from "@graft/audio";
+import { audio, embeddingWakeWordHead, peakSmoothed, scoreEmbeddings } from "@graft/audio";
+import type { TransferModel } from "@graft/core";
+import { createTransferModel, tensorDataset } from "@graft/core";
+import * as tf from "@tensorflow/tfjs";
+
+import type { RouteScores, WakeResult } from "../evaluate.js";
+import { summariseScores } from "../evaluate.js";
+import { WAKE_TASK } from "../wakeword.js";
+import type { EmbeddedStream, EmbeddingData } from "./data.js";
+import type { PhraseSegments } from "./segments.js";
+import { BLOCK_SAMPLES, embeddingEnd, lastWindowEnd, SEGMENT_BLOCKS } from "./segments.js";
+
+const RATE = 16_000;
+
+/** How the speech-embedding route's head is trained. */
+export interface EmbeddingTraining {
+  readonly epochs: number;
+  /** Every `negativeStride`-th window of the negative streams is a training negative. */
+  readonly negativeStride: number;
+  readonly seed: number;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * The new default route: Google's speech embedding (imported from ONNX,
+ * frozen) with openWakeWord's kind of head, several new layers over 16
+ * embeddings, trained on embeddings computed once. Positives are the windows
+ * that end 0.02–0.5 s after a phrase and hold all of it; negatives are
+ * windows of the synthetic and recorded negative streams.
+ */
+export async function trainEmbeddingRoute(
+  embedding: SpeechEmbedding,
+  data: EmbeddingData,
+  options: EmbeddingTraining,
+): Promise<{ transfer: TransferModel; seconds: number; windows: { positives: number; negatives: number } }> {
+  const started = performance.now();
+  if (embedding.hopFrames * embedding.mel.hopSize !== BLOCK_SAMPLES)
+    throw new Error(`The speech embedding steps ${embedding.hopFrames * embedding.mel.hopSize} samples; the route expects ${BLOCK_SAMPLES}.`);
+  const windows = embedding.windows;
+  const rows: Float32Array[] = [];
+  const labels: number[] = [];
+  for (const start of positiveWindows(embedding, data.positives)) {
+    rows.push(data.positives.embeddings.subarray(start * embedding.dims, (start + windows) * embedding.dims));
+    labels.push(1);
+  }
+  const positives = labels.length;
+  for (const stream of data.negatives) {
+    for (let start = 0; start + windows <= stream.count; start += options.negativeStride) {
+      rows.push(stream.embeddings.subarray(start * embedding.dims, (start + windows) * embedding.dims));
+      labels.push(0);
+    }
+  }
+  const x = new Float32Array(rows.length * windows * embedding.dims);
+  rows.forEach((row, i) => x.set(row, i * windows * embedding.dims));
+  const transfer = createTransferModel({
+    backbone: embedding,
+    task: WAKE_TASK,
+    head: embeddingWakeWordHead({ kind: "dense", units: Number(process.env.UNITS ?? 64), dropout: Number(process.env.DROPOUT ?? 0.3) }),
+    preprocessor: embedding.preprocessor,
+    plugin: audio,
+    seed: options.seed,
+  });
+  options.log(`embedding: ${transfer.describe()}`);
+  options.log(`embedding: ${positives} positive and ${labels.length - positives} negative windows of ${windows} embeddings`);
+  const dataset = tensorDataset(tf.tensor3d(x, [labels.length, windows, embedding.dims]), labels);
+  const fitStarted = performance.now();
+  try {
+    await transfer.fit(dataset, {
+      inputs: "features",
+      phases: [{ name: "new layers", epochs: options.epochs, freeze: "frozen", learningRate: Number(process.env.LR ?? 1e-3) }],
+      batchSize: Number(process.env.BATCH ?? 128),
+      validation: 0.1,
+      classWeights: process.env.CW ? (JSON.parse(process.env.CW) as number[]) : "balanced",
+      earlyStopping: { patience: Number(process.env.PATIENCE ?? 6) },
+      seed: options.seed,
+      onProgress: (e) => {
+        if (e.type !== "epoch-end" || (e.epoch % 5 !== 0 && e.epoch !== e.epochs)) return;
+        const m = e.metrics;
+        options.log(
+          `  embedding [${e.phaseName}, cached embeddings] epoch ${e.epoch}/${e.epochs}: loss ${m["loss"]?.toFixed(4)}, val_loss ${m["val_loss"]?.toFixed(4)}, val_accuracy ${m["val_accuracy"]?.toFixed(4)} (${((performance.now() - fitStarted) / 1000).toFixed(0)} s)`,
+        );
+      },
+    });
+  } finally {
+    dataset.dispose();
+  }
+  return {
+    transfer,
+    seconds: (performance.now() - started) / 1000,
+    windows: { positives, negatives: labels.length - positives },
+  };
+}
+
+/** Calibrates and measures the route's head on the embedded calibration and test audio. */
+export function measureEmbeddingRoute(
+  embedding: SpeechEmbedding,
+  head: tf.LayersModel,
+  data: EmbeddingData,
+  measure: { smoothing: number; targetFaPerHour: number },
+): WakeResult {
+  const started = performance.now();
+  const scores: RouteScores = {
+    calibrationPositives: segmentPeaks(embedding, head, data.calibrationPositives, measure.smoothing),
+    calibrationStream: streamScores(embedding, head, data.calibrationStream),
+    testPositives: segmentPeaks(embedding, head, data.testPositives, measure.smoothing),
+    testStream: streamScores(embedding, head, data.testStream),
+    testPlacements: data.testStream.placements,
+  };
+  return summariseScores(scores, measure, (performance.now() - started) / 1000);
+}
+
+/** First embedding of every training window that holds a whole phrase and ends 0.02–0.5 s after it. */
+function positiveWindows(embedding: SpeechEmbedding, segments: PhraseSegments): number[] {
+  const starts: number[] = [];
+  const last = lastWindowEnd(embedding);
+  for (let s = 0; s < segments.segments; s++) {
+    for (let end = embedding.windows - 1; end <= last; end++) {
+      const first = end - embedding.windows + 1;
+      const ends = embeddingEnd(embedding, end);
+      const phraseEnd = segments.ends[s] as number;
+      if (first * BLOCK_SAMPLES <= (segments.starts[s] as number) && ends >= phraseEnd + 0.02 * RATE && ends <= phraseEnd + 0.5 * RATE)
+        starts.push(s * SEGMENT_BLOCKS + first);
+    }
+  }
+  return starts;
+}
+
+/** Each positive segment's best smoothed score over the windows inside it: what a live detector sees at its best. */
+function segmentPeaks(embedding: SpeechEmbedding, head: tf.LayersModel, segments: PhraseSegments, smoothing: number): number[] {
+  const scores = scoreEmbeddings(head, segments.embeddings, embedding.dims, { windows: embedding.windows });
+  const inside = lastWindowEnd(embedding) - embedding.windows + 2;
+  return Array.from({ length: segments.segments }, (_, s) =>
+    peakSmoothed(Array.from(scores.subarray(s * SEGMENT_BLOCKS, s * SEGMENT_BLOCKS + inside)), smoothing),
+  );
+}
+
+function streamScores(embedding: SpeechEmbedding, head: tf.LayersModel, stream: EmbeddedStream): StreamScores {
+  return {
+    scores: Array.from(scoreEmbeddings(head, stream.embeddings, embedding.dims, { windows: embedding.windows })),
+    windowSeconds: embedding.clipSamples / RATE,
+    hopSeconds: BLOCK_SAMPLES / RATE,
+    hours: stream.seconds / 3600,
+  };
+}
