@@ -22,7 +22,9 @@ export function detCurveSvg(series: readonly DetSeries[], title: string): string
   const logMin = Math.log10(FA_RANGE[0]);
   const logMax = Math.log10(FA_RANGE[1]);
   const x = (fa: number): number =>
-    PAD.left + ((Math.log10(Math.min(Math.max(fa, FA_RANGE[0]), FA_RANGE[1])) - logMin) / (logMax - logMin)) * plotW;
+    PAD.left +
+    ((Math.log10(Math.min(Math.max(fa, FA_RANGE[0]), FA_RANGE[1])) - logMin) / (logMax - logMin)) *
+      plotW;
   const y = (frr: number): number => PAD.top + (1 - frr) * plotH;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="12">`,

@@ -31,6 +31,8 @@ export interface EvaluationAudio {
 export interface WakeResult {
   /** Calibrated on the calibration audio for `targetFaPerHour`. */
   readonly threshold: number;
+  /** FRR on the calibration positives at the threshold. */
+  readonly calibrationFrr: number;
   /** Whether the calibration audio allowed the target. */
   readonly targetMet: boolean;
   /** On the test positives at `threshold`. */
@@ -106,6 +108,7 @@ export function summariseScores(
   return {
     threshold,
     targetMet: calibration.calibration.met,
+    calibrationFrr: calibration.calibration.frr,
     frr: test.frr,
     faPerHour: test.faPerHour,
     falseAccepts: Math.round(test.faPerHour * test.negativeHours),
@@ -132,7 +135,11 @@ export async function measureWakeModel(
     segmentScores(net, norm(r), r.frames, measure.smoothing);
   const scores: RouteScores = {
     calibrationPositives: await segments(audio.calibrationPositives),
-    calibrationStream: await streamScores(net, norm(audio.calibrationStream), audio.calibrationStream.seconds),
+    calibrationStream: await streamScores(
+      net,
+      norm(audio.calibrationStream),
+      audio.calibrationStream.seconds,
+    ),
     testPositives: await segments(audio.testPositives),
     testStream: await streamScores(net, norm(audio.testStream), audio.testStream.seconds),
     testPlacements: audio.testStream.placements ?? [],

@@ -30,9 +30,9 @@ import {
   testPositiveSegments,
 } from "./datasets.js";
 import { detCurveSvg } from "./det-plot.js";
-import { embeddingData } from "./embedding/data.js";
+import { embeddingData, recordedStream } from "./embedding/data.js";
 import { runEmbeddingLiveDemo } from "./embedding/live.js";
-import { measureEmbeddingRoute, trainEmbeddingRoute } from "./embedding/route.js";
+import { falseAccepts, measureEmbeddingRoute, trainEmbeddingRoute } from "./embedding/route.js";
 import type { EvaluationAudio } from "./evaluate.js";
 import { measureWakeModel } from "./evaluate.js";
 import { bandStats, CLIP_SIZE } from "./features.js";
@@ -112,7 +112,8 @@ const statsB = bandStats(trainFeatures, 1);
 
 const recordedFiles = RECORDED_SOURCES.flatMap(listRecordings);
 const recorded = splitRecordings(recordedFiles, options.recorded, options.seed);
-const minutes = (files: readonly RecordedFile[]): string => (recordedSeconds(files) / 60).toFixed(1);
+const minutes = (files: readonly RecordedFile[]): string =>
+  (recordedSeconds(files) / 60).toFixed(1);
 log(
   `recorded (Debian: ${RECORDED_SOURCES.map((s) => s.apt).join(", ")}): ${minutes(recordedFiles)} min split by file: ` +
     `train ${minutes(recorded.train)}, calibration ${minutes(recorded.calibration)}, test ${minutes(recorded.test)} min ` +
@@ -120,7 +121,11 @@ log(
 );
 
 log("held out: test positives by unseen voices, and the long negative stream …");
-const recordedCalibration = await recordedFeatures(ctx, "recorded-calibration", recorded.calibration);
+const recordedCalibration = await recordedFeatures(
+  ctx,
+  "recorded-calibration",
+  recorded.calibration,
+);
 const audio: EvaluationAudio = {
   calibrationPositives: await calibrationPositiveSegments(ctx, taskB.validationPositives),
   calibrationStream: joinFeatures(calibrationStream, recordedCalibration),
@@ -161,6 +166,18 @@ if (wanted("embedding")) {
   });
   log(`embedding: trained in ${route.seconds.toFixed(0)} s [${elapsed()}]`);
   const result = measureEmbeddingRoute(embedding, route.transfer.headModel, data, measure);
+  log(`embedding: smoothing ${result.smoothing} (× 80 ms) chosen on the calibration audio`);
+  const english = await recordedStream(
+    ctx,
+    embedding,
+    "independent-check",
+    listRecordings(INDEPENDENT_CHECK),
+  );
+  const englishFalseAccepts = falseAccepts(embedding, route.transfer.headModel, english, result);
+  log(
+    `embedding independent check: ${englishFalseAccepts} false accepts in ${(english.seconds / 60).toFixed(1)} min of ${INDEPENDENT_CHECK.apt} ` +
+      `(real English speech, used for nothing else) at the calibrated threshold`,
+  );
   routes["embedding"] = {
     result,
     trainSeconds: route.seconds,
@@ -177,7 +194,7 @@ if (wanted("embedding")) {
       "embedding",
       runEmbeddingLiveDemo(embedding, route.transfer.headModel, demo, {
         threshold: result.threshold,
-        smoothing: options.smoothing,
+        smoothing: result.smoothing,
       }),
     ),
   );
@@ -243,7 +260,10 @@ await writeFile(
       options,
       taskA: { clips: taskA.count, hours: hoursA, accuracy: pretrained.accuracy },
       routes: Object.fromEntries(
-        Object.entries(routes).map(([name, r]) => [name, { ...r, result: { ...r.result, curve: undefined } }]),
+        Object.entries(routes).map(([name, r]) => [
+          name,
+          { ...r, result: { ...r.result, curve: undefined } },
+        ]),
       ),
       seconds: (performance.now() - started) / 1000,
     },

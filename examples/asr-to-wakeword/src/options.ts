@@ -57,7 +57,7 @@ words (task A), and the same network trained from scratch.
 
   --large                 a bigger run: 250 clips per transcript (3.75 h), 30 pre-training epochs, width 64
   --per-transcript N      task A clips per word or phrase (default 100; 54 transcripts)
-  --pretrain-epochs N     task A epochs (default 20)
+  --pretrain-epochs N     task A epochs (default 14)
   --width N               backbone channels (default 32)
   --blocks N              backbone depthwise-separable blocks (default 4)
   --pool                  end the backbone with average pooling instead of a GRU over time
@@ -144,7 +144,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   };
   return {
     perTranscript: int("per-transcript", values["per-transcript"], large ? 250 : 100, 10),
-    pretrainEpochs: int("pretrain-epochs", values["pretrain-epochs"], large ? 30 : 20, 1),
+    pretrainEpochs: int("pretrain-epochs", values["pretrain-epochs"], large ? 30 : 14, 1),
     width: int("width", values.width, large ? 64 : 32, 4),
     blocks: int("blocks", values.blocks, 4, 1),
     gru: !values.pool,
@@ -167,7 +167,10 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       flitePositives: int("flite-positives", values["flite-positives"], 100),
       streamMinutes: positive("embedding-stream-minutes", values["embedding-stream-minutes"]),
       confuserMinutes: positive("confuser-minutes", values["confuser-minutes"]),
-      calibrationMinutes: positive("embedding-calibration-minutes", values["embedding-calibration-minutes"]),
+      calibrationMinutes: positive(
+        "embedding-calibration-minutes",
+        values["embedding-calibration-minutes"],
+      ),
       testMinutes: positive("test-minutes", values["test-minutes"]),
       epochs: int("embedding-epochs", values["embedding-epochs"], 60, 1),
     },

@@ -16,7 +16,11 @@ export async function recordedFeatures(
   name: string,
   files: readonly RecordedFile[],
 ): Promise<Recording> {
-  const key = cacheKey(name, files.map((f) => `${f.path}@${f.piece?.start ?? 0}`), 1);
+  const key = cacheKey(
+    name,
+    files.map((f) => `${f.path}@${f.piece?.start ?? 0}`),
+    1,
+  );
   const id = createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 24);
   const sidecar = join(ctx.cacheDir, `recorded-${id}.json`);
   let about: Pick<Recording, "frames" | "seconds" | "placements"> | undefined;
@@ -28,7 +32,10 @@ export async function recordedFeatures(
     await writeFile(sidecar, JSON.stringify(about));
     return features;
   });
-  about ??= JSON.parse(await readFile(sidecar, "utf8")) as Pick<Recording, "frames" | "seconds" | "placements">;
+  about ??= JSON.parse(await readFile(sidecar, "utf8")) as Pick<
+    Recording,
+    "frames" | "seconds" | "placements"
+  >;
   return { features: values, ...about };
 }
 

@@ -33,7 +33,9 @@ export async function negativeStream(
   const placements: Placement[] = [];
   let at = 0;
   for (let i = 0; ; i++) {
-    at += Math.round(RATE * (random() < pause ? 3 + random() * 5 : gap[0] + random() * (gap[1] - gap[0])));
+    at += Math.round(
+      RATE * (random() < pause ? 3 + random() * 5 : gap[0] + random() * (gap[1] - gap[0])),
+    );
     if (at >= stream.length) break;
     const utterance = utterances[i % utterances.length] as SpokenUtterance;
     let speech = withPeak(await loadSpeech(utterance.path, RATE), 0.2 + random() * 0.7);
@@ -95,7 +97,11 @@ export function positiveSegment(
   addBackground(segment, beds, random);
   const margin = Math.round(0.1 * RATE);
   const room = Math.max(0, segment.length - speech.length - 2 * margin);
-  addSpeech(segment, speech, Math.min(segment.length - 1, margin + Math.floor(random() * (room + 1))));
+  addSpeech(
+    segment,
+    speech,
+    Math.min(segment.length - 1, margin + Math.floor(random() * (room + 1))),
+  );
   return segment;
 }
 

@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { synthesise } from "../corpus/synthesise.js";
 import { CONFUSERS, OTHER_WORDS, TRANSCRIPTS, WAKE_PHRASE } from "../corpus/vocabulary.js";
+import { FLITE_TEST_VOICES } from "../corpus/flite.js";
+import { allTestPositiveUtterances, embeddingTrainUtterances } from "../corpus/sets.js";
 import { splitVariants } from "../corpus/voices.js";
 
 const haveEspeak = (() => {
@@ -58,5 +60,52 @@ describe.skipIf(!haveEspeak)("synthesise", () => {
     const again = await synthesise(utterances, { dir, name: "test" });
     expect(again.synthesised).toBe(0);
     expect(again.clips.map((c) => c.path)).toEqual(first.clips.map((c) => c.path));
+  });
+});
+
+describe("speech-embedding route's voices", () => {
+  it("should never let a test voice speak in training, and let flite's training voices say negatives too", () => {
+    const voices = splitVariants(
+      Array.from({ length: 40 }, (_, i) => `v${i}`),
+      3,
+    );
+    const train = embeddingTrainUtterances({ positives: 50, flitePositives: 20 }, voices, 5);
+    const test = allTestPositiveUtterances(
+      {
+        perTranscript: 1,
+        positives: 1,
+        confusers: 0,
+        otherSpeech: 1,
+        testPositives: 30,
+        fliteTestPositives: 10,
+        calibrationMinutes: 1,
+        testMinutes: 1,
+      },
+      voices,
+      7,
+    );
+    const name = (v: { engine?: string; variant: string }): string =>
+      `${v.engine ?? "espeak"}:${v.variant}`;
+    const heard = new Set(
+      [...train.positives, ...train.negatives, ...train.confusers].map((u) => name(u.voice)),
+    );
+    expect(test).toHaveLength(40);
+    for (const u of test) {
+      expect(u.text).toBe(WAKE_PHRASE);
+      expect(heard.has(name(u.voice))).toBe(false);
+    }
+    expect(test.filter((u) => u.voice.engine === "flite").map((u) => u.voice.variant)).toEqual(
+      Array.from({ length: 10 }, () => FLITE_TEST_VOICES[0]),
+    );
+    const flitePositives = new Set(
+      train.positives.filter((u) => u.voice.engine === "flite").map((u) => u.voice.variant),
+    );
+    const fliteNegatives = new Set(
+      train.negatives.filter((u) => u.voice.engine === "flite").map((u) => u.voice.variant),
+    );
+    expect(flitePositives.size).toBeGreaterThan(1);
+    for (const v of flitePositives) expect(fliteNegatives.has(v)).toBe(true);
+    expect(train.negatives.some((u) => u.text === WAKE_PHRASE)).toBe(false);
+    expect(new Set(train.confusers.map((u) => u.text))).toEqual(new Set(CONFUSERS));
   });
 });

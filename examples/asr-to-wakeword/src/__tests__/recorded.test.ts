@@ -2,9 +2,11 @@ import { existsSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
+import { joinRecordings } from "../corpus/recorded-audio.js";
 import {
   INDEPENDENT_CHECK,
   listRecordings,
+  MUSIC_PIECE_SECONDS,
   RECORDED_SOURCES,
   recordedSeconds,
   splitRecordings,
@@ -56,5 +58,34 @@ describe("recorded negatives", () => {
     expect(() => splitRecordings(files, { train: 0.7, calibration: 0.3 }, 1)).toThrow(
       /leave some for the test/,
     );
+  });
+
+  it.skipIf(!installed)(
+    "should cut music into 30 s pieces so every use hears some of each track",
+    () => {
+      const music = RECORDED_SOURCES.filter((s) => s.kind === "music").flatMap(listRecordings);
+      const tracks = new Set(music.map((f) => f.path));
+      expect(music.length).toBeGreaterThan(3 * tracks.size);
+      for (const f of music) expect(f.piece?.seconds).toBeLessThanOrEqual(MUSIC_PIECE_SECONDS);
+      const whole = [...tracks].reduce((sum, path) => {
+        const file = music.find((f) => f.path === path)!;
+        return sum + (file.bytes - 44) / 16_000;
+      }, 0);
+      expect(recordedSeconds(music)).toBeCloseTo(whole, 3);
+      const split = splitRecordings(music, { train: 0.3, calibration: 0.2 }, 1);
+      for (const part of [split.train, split.calibration, split.test])
+        expect(part.length).toBeGreaterThan(0);
+    },
+  );
+
+  it.skipIf(!installed)("should join recordings with the source and span of each", async () => {
+    const files = listRecordings(RECORDED_SOURCES[0]!).slice(0, 3);
+    const joined = await joinRecordings(files, 16_000);
+    expect(joined.placements.map((p) => p.text)).toEqual(
+      files.map(() => `recorded ${files[0]!.source}`),
+    );
+    expect(joined.seconds).toBeCloseTo(recordedSeconds(files) + 2 * 0.25, 1);
+    for (let i = 1; i < joined.placements.length; i++)
+      expect(joined.placements[i]!.start).toBeCloseTo(joined.placements[i - 1]!.end + 0.25, 3);
   });
 });

@@ -10,7 +10,13 @@ const run = promisify(execFile);
  * with each one's usual pitch in Hz. kal and kal16 are one speaker at two
  * sample rates, so they always sit on the same side of a split.
  */
-const FLITE_PITCH: Readonly<Record<string, number>> = { kal: 105, kal16: 105, awb: 110, rms: 100, slt: 170 };
+const FLITE_PITCH: Readonly<Record<string, number>> = {
+  kal: 105,
+  kal16: 105,
+  awb: 110,
+  rms: 100,
+  slt: 170,
+};
 
 /** flite speakers heard in task B's training data. */
 export const FLITE_TRAIN_VOICES: readonly string[] = ["kal", "kal16", "awb", "rms"];
@@ -45,7 +51,9 @@ export function randomFliteVoice(names: readonly string[], random: () => number)
 export async function speakWithFlite(text: string, voice: Voice, path: string): Promise<void> {
   const base = FLITE_PITCH[voice.variant];
   if (base === undefined)
-    throw new Error(`Unknown flite voice "${voice.variant}"; expected one of ${Object.keys(FLITE_PITCH).join(", ")}.`);
+    throw new Error(
+      `Unknown flite voice "${voice.variant}"; expected one of ${Object.keys(FLITE_PITCH).join(", ")}.`,
+    );
   const stretch = 175 / voice.speed;
   const pitch = base * 2 ** ((voice.pitch - 50) / 100);
   await run("flite", [

@@ -41,6 +41,8 @@ export async function joinRecordings(
     at += part.length + gap;
   }
   const joined = new Float32Array(Math.max(0, at - gap));
-  placements.forEach((p, i) => joined.set(parts[i] as Float32Array, Math.round(p.start * sampleRate)));
+  placements.forEach((p, i) =>
+    joined.set(parts[i] as Float32Array, Math.round(p.start * sampleRate)),
+  );
   return { samples: joined, seconds: joined.length / sampleRate, placements };
 }

@@ -104,7 +104,9 @@ export function listRecordings(source: RecordedSource): RecordedFile[] {
   }
   if (files.length === 0)
     throw new Error(`No WAV files in ${source.dir}.\nFix: sudo apt-get install -y ${source.apt}`);
-  return files.sort((a, b) => a.path.localeCompare(b.path) || (a.piece?.start ?? 0) - (b.piece?.start ?? 0));
+  return files.sort(
+    (a, b) => a.path.localeCompare(b.path) || (a.piece?.start ?? 0) - (b.piece?.start ?? 0),
+  );
 }
 
 function pieces(file: RecordedFile): RecordedFile[] {
@@ -153,7 +155,10 @@ export function splitRecordings(
 
 /** Seconds of 8 kHz 16-bit mono audio the files (or pieces) hold (their 44-byte headers aside). */
 export function recordedSeconds(files: readonly RecordedFile[]): number {
-  return files.reduce((sum, f) => sum + (f.piece?.seconds ?? Math.max(0, f.bytes - 44) / 16_000), 0);
+  return files.reduce(
+    (sum, f) => sum + (f.piece?.seconds ?? Math.max(0, f.bytes - 44) / 16_000),
+    0,
+  );
 }
 
 function unitHash(text: string): number {

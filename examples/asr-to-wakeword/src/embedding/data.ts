@@ -9,7 +9,11 @@ import { stratifiedSplit } from "@graft/core";
 
 import { joinRecordings } from "../corpus/recorded-audio.js";
 import type { RecordedFile } from "../corpus/recorded.js";
-import { allTestPositiveUtterances, embeddingTrainUtterances, streamUtterances } from "../corpus/sets.js";
+import {
+  allTestPositiveUtterances,
+  embeddingTrainUtterances,
+  streamUtterances,
+} from "../corpus/sets.js";
 import type { SpokenUtterance } from "../corpus/synthesise.js";
 import type { DataContext } from "../datasets.js";
 import { speak, testBeds, trainBeds } from "../datasets.js";
@@ -63,7 +67,11 @@ export async function embeddingData(
   ctx: DataContext,
   embedding: SpeechEmbedding,
   sizes: EmbeddingSizes,
-  recorded: { train: readonly RecordedFile[]; calibration: readonly RecordedFile[]; test: readonly RecordedFile[] },
+  recorded: {
+    train: readonly RecordedFile[];
+    calibration: readonly RecordedFile[];
+    test: readonly RecordedFile[];
+  },
 ): Promise<EmbeddingData> {
   const { positives, negatives, confusers } = embeddingTrainUtterances(
     { positives: sizes.positives, flitePositives: sizes.flitePositives },
@@ -75,30 +83,102 @@ export async function embeddingData(
     positiveClips.map((c) => (c.voice.engine === "flite" ? 1 : 0)),
     { validation: 0.15, seed: ctx.seed },
   );
-  const pick = (ids: readonly number[]): SpokenUtterance[] => ids.map((i) => positiveClips[i] as SpokenUtterance);
-  const trainPositives = await phraseSegments(ctx, embedding, "embedding-train-positives", pick(split.train), trainBeds, ctx.seed + 32);
-  const calibrationPositives = await phraseSegments(ctx, embedding, "embedding-calibration-positives", pick(split.validation), trainBeds, ctx.seed + 33);
+  const pick = (ids: readonly number[]): SpokenUtterance[] =>
+    ids.map((i) => positiveClips[i] as SpokenUtterance);
+  const trainPositives = await phraseSegments(
+    ctx,
+    embedding,
+    "embedding-train-positives",
+    pick(split.train),
+    trainBeds,
+    ctx.seed + 32,
+  );
+  const calibrationPositives = await phraseSegments(
+    ctx,
+    embedding,
+    "embedding-calibration-positives",
+    pick(split.validation),
+    trainBeds,
+    ctx.seed + 33,
+  );
 
   const negativeClips = await speak(ctx, "embedding-negatives", negatives);
-  const trainStream = await synthStream(ctx, embedding, "embedding-train-stream", negativeClips, sizes.streamMinutes, trainBeds, ctx.seed + 34);
+  const trainStream = await synthStream(
+    ctx,
+    embedding,
+    "embedding-train-stream",
+    negativeClips,
+    sizes.streamMinutes,
+    trainBeds,
+    ctx.seed + 34,
+  );
   const confuserClips = await speak(ctx, "embedding-confusers", confusers);
-  const confuserStream = await synthStream(ctx, embedding, "embedding-confuser-stream", confuserClips, sizes.confuserMinutes, trainBeds, ctx.seed + 36, DENSE);
+  const confuserStream = await synthStream(
+    ctx,
+    embedding,
+    "embedding-confuser-stream",
+    confuserClips,
+    sizes.confuserMinutes,
+    trainBeds,
+    ctx.seed + 36,
+    DENSE,
+  );
   const recordedTrain = await recordedStream(ctx, embedding, "recorded-train", recorded.train);
 
   const known = [...ctx.voices.pretrain, ...ctx.voices.wakeTrain];
-  const calibrationClips = await speak(ctx, "calibration-stream", streamUtterances(sizes.calibrationMinutes, known, ctx.seed + 4));
-  const calibrationSynth = await synthStream(ctx, embedding, "embedding-calibration-stream", calibrationClips, sizes.calibrationMinutes, trainBeds, ctx.seed + 8);
-  const calibrationRecorded = await recordedStream(ctx, embedding, "recorded-calibration", recorded.calibration);
+  const calibrationClips = await speak(
+    ctx,
+    "calibration-stream",
+    streamUtterances(sizes.calibrationMinutes, known, ctx.seed + 4),
+  );
+  const calibrationSynth = await synthStream(
+    ctx,
+    embedding,
+    "embedding-calibration-stream",
+    calibrationClips,
+    sizes.calibrationMinutes,
+    trainBeds,
+    ctx.seed + 8,
+  );
+  const calibrationRecorded = await recordedStream(
+    ctx,
+    embedding,
+    "recorded-calibration",
+    recorded.calibration,
+  );
 
-  const testClips = await speak(ctx, "test-positives", allTestPositiveUtterances(ctx.sizes, ctx.voices, ctx.seed + 2));
-  const testPositives = await phraseSegments(ctx, embedding, "embedding-test-positives", testClips, testBeds, ctx.seed + 35);
+  const testClips = await speak(
+    ctx,
+    "test-positives",
+    allTestPositiveUtterances(ctx.sizes, ctx.voices, ctx.seed + 2),
+  );
+  const testPositives = await phraseSegments(
+    ctx,
+    embedding,
+    "embedding-test-positives",
+    testClips,
+    testBeds,
+    ctx.seed + 35,
+  );
   const { pretrain, wakeTrain, wakeTest } = ctx.voices;
-  const testStreamClips = await speak(ctx, "test-stream", streamUtterances(sizes.testMinutes, [...pretrain, ...wakeTrain, ...wakeTest], ctx.seed + 5));
+  const testStreamClips = await speak(
+    ctx,
+    "test-stream",
+    streamUtterances(sizes.testMinutes, [...pretrain, ...wakeTrain, ...wakeTest], ctx.seed + 5),
+  );
   // The same seeds as the log-mel routes' test stream: every route hears the same test audio.
-  const testSynth = await synthStream(ctx, embedding, "embedding-test-stream", testStreamClips, sizes.testMinutes, testBeds, ctx.seed + 9);
+  const testSynth = await synthStream(
+    ctx,
+    embedding,
+    "embedding-test-stream",
+    testStreamClips,
+    sizes.testMinutes,
+    testBeds,
+    ctx.seed + 9,
+  );
   const testRecorded = await recordedStream(ctx, embedding, "recorded-test", recorded.test);
 
-  const segmentSeconds = (s: PhraseSegments): number => (s.segments * 2.56);
+  const segmentSeconds = (s: PhraseSegments): number => s.segments * 2.56;
   return {
     positives: trainPositives,
     negatives: [trainStream, confuserStream, recordedTrain],
@@ -127,14 +207,22 @@ async function synthStream(
   seed: number,
   spacing: StreamSpacing = {},
 ): Promise<EmbeddedStream> {
-  const key = [name, minutes, clips.map((c) => c.path.slice(c.path.lastIndexOf("/") + 1)), seed, spacing as Json, 1];
+  const key = [
+    name,
+    minutes,
+    clips.map((c) => c.path.slice(c.path.lastIndexOf("/") + 1)),
+    seed,
+    spacing as Json,
+    1,
+  ];
   return embeddedStream(ctx, embedding, key, async () => {
     const stream = await negativeStream(clips, minutes, beds, createRng(seed), spacing);
     return { samples: stream.samples, placements: stream.placements };
   });
 }
 
-async function recordedStream(
+/** Debian's recordings `files` laid end to end and embedded (cached). */
+export async function recordedStream(
   ctx: DataContext,
   embedding: SpeechEmbedding,
   name: string,
@@ -151,7 +239,10 @@ async function embeddedStream(
   key: Json,
   render: () => Promise<{ samples: Float32Array; placements: readonly Placement[] }>,
 ): Promise<EmbeddedStream> {
-  const sidecar = join(ctx.cacheDir, `stream-${createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 24)}.json`);
+  const sidecar = join(
+    ctx.cacheDir,
+    `stream-${createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 24)}.json`,
+  );
   let about: { seconds: number; placements: readonly Placement[] } | undefined;
   const embedded = await cachedEmbeddings(ctx, embedding, key, async () => {
     const { samples, placements } = await render();
@@ -160,7 +251,10 @@ async function embeddedStream(
     await writeFile(sidecar, JSON.stringify(about));
     return samples;
   });
-  about ??= JSON.parse(await readFile(sidecar, "utf8")) as { seconds: number; placements: Placement[] };
+  about ??= JSON.parse(await readFile(sidecar, "utf8")) as {
+    seconds: number;
+    placements: Placement[];
+  };
   return { ...embedded, ...about };
 }
 
@@ -174,6 +268,9 @@ function joinStreams(a: EmbeddedStream, b: EmbeddedStream, dims: number): Embedd
     embeddings,
     count: embeddings.length / dims,
     seconds: a.seconds + b.seconds,
-    placements: [...a.placements, ...b.placements.map((p) => ({ ...p, start: p.start + offset, end: p.end + offset }))],
+    placements: [
+      ...a.placements,
+      ...b.placements.map((p) => ({ ...p, start: p.start + offset, end: p.end + offset })),
+    ],
   };
 }

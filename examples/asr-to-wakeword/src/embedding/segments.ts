@@ -38,7 +38,9 @@ export async function cachedEmbeddings(
     async () => embedRecording(embedding, await render()).embeddings,
   );
   if (!cached)
-    ctx.log(`  embedded ${JSON.stringify(key).slice(0, 60)}… in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    ctx.log(
+      `  embedded ${JSON.stringify(key).slice(0, 60)}… in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
   return { embeddings: values, count: values.length / embedding.dims };
 }
 
@@ -66,22 +68,31 @@ export async function phraseSegments(
   const n = clips.length;
   const key: Json = [name, clips.map((c) => c.path.slice(c.path.lastIndexOf("/") + 1)), seed, 1];
   // The phrase positions are stored in front of the embeddings: one cache entry holds both.
-  const { embeddings: stored } = await cachedEmbeddingsWithHeader(ctx, embedding, key, 2 * n, async () => {
-    const random = createRng(seed);
-    const samples = new Float32Array(n * SEGMENT_SAMPLES);
-    const header = new Float32Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      const speech = await loadSpeech((clips[i] as SpokenUtterance).path, RATE);
-      let voiced = withPeak(speech, randomUniform(random, 0.2, 0.9));
-      if (random() < 0.5) voiced = inRoom(voiced, randomUniform(random, 0.15, 0.6), RATE, random);
-      const end = Math.round(randomUniform(random, 2.0, 2.1) * RATE);
-      const start = Math.max(0, end - speech.length);
-      samples.set(placedSegment(voiced, SEGMENT_SAMPLES, start, beds, random), i * SEGMENT_SAMPLES);
-      header[i] = start;
-      header[n + i] = end;
-    }
-    return { header, samples };
-  });
+  const { embeddings: stored } = await cachedEmbeddingsWithHeader(
+    ctx,
+    embedding,
+    key,
+    2 * n,
+    async () => {
+      const random = createRng(seed);
+      const samples = new Float32Array(n * SEGMENT_SAMPLES);
+      const header = new Float32Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const speech = await loadSpeech((clips[i] as SpokenUtterance).path, RATE);
+        let voiced = withPeak(speech, randomUniform(random, 0.2, 0.9));
+        if (random() < 0.5) voiced = inRoom(voiced, randomUniform(random, 0.15, 0.6), RATE, random);
+        const end = Math.round(randomUniform(random, 2.0, 2.1) * RATE);
+        const start = Math.max(0, end - speech.length);
+        samples.set(
+          placedSegment(voiced, SEGMENT_SAMPLES, start, beds, random),
+          i * SEGMENT_SAMPLES,
+        );
+        header[i] = start;
+        header[n + i] = end;
+      }
+      return { header, samples };
+    },
+  );
   const embeddings = stored.subarray(2 * n);
   return {
     embeddings,
@@ -112,7 +123,9 @@ async function cachedEmbeddingsWithHeader(
     },
   );
   if (!cached)
-    ctx.log(`  ${JSON.stringify(key).slice(2, 30)}…: ${headerLength / 2} segments embedded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    ctx.log(
+      `  ${JSON.stringify(key).slice(2, 30)}…: ${headerLength / 2} segments embedded in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
   return { embeddings: values, count: (values.length - headerLength) / embedding.dims };
 }
 
@@ -124,5 +137,9 @@ export function lastWindowEnd(embedding: SpeechEmbedding): number {
 
 /** Sample (from the recording's start) at which the embedding `j` ends. */
 export function embeddingEnd(embedding: SpeechEmbedding, j: number): number {
-  return j * BLOCK_SAMPLES + (embedding.windowFrames - 1) * embedding.mel.hopSize + embedding.mel.windowSize;
+  return (
+    j * BLOCK_SAMPLES +
+    (embedding.windowFrames - 1) * embedding.mel.hopSize +
+    embedding.mel.windowSize
+  );
 }
