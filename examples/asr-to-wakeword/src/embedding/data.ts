@@ -52,8 +52,10 @@ export interface EmbeddedStream extends Embedded {
 export interface EmbeddingData {
   /** Training positives (the split's training share). */
   readonly positives: PhraseSegments;
-  /** Training negatives: the synthetic negative stream and the recorded training share. */
+  /** Training negatives: the synthetic negative stream, the near-miss stream and the recorded training share. */
   readonly negatives: readonly EmbeddedStream[];
+  /** The near-miss stream (one of `negatives`). */
+  readonly nearMisses: EmbeddedStream;
   readonly calibrationPositives: PhraseSegments;
   readonly calibrationStream: EmbeddedStream;
   readonly testPositives: PhraseSegments;
@@ -182,6 +184,7 @@ export async function embeddingData(
   return {
     positives: trainPositives,
     negatives: [trainStream, confuserStream, recordedTrain],
+    nearMisses: confuserStream,
     calibrationPositives,
     calibrationStream: joinStreams(calibrationSynth, calibrationRecorded, embedding.dims),
     testPositives,

@@ -1,4 +1,4 @@
-import type { SpeechEmbedding, StreamScores } from "@graft/audio";
+import type { EmbeddingHeadOptions, SpeechEmbedding, StreamScores } from "@graft/audio";
 import {
   audio,
   detectionsFromScores,
@@ -22,8 +22,12 @@ const RATE = 16_000;
 /** How the speech-embedding route's head is trained. */
 export interface EmbeddingTraining {
   readonly epochs: number;
-  /** Every `negativeStride`-th window of the negative streams is a training negative. */
+  /** Every `negativeStride`-th window of the negative streams is a training negative (of the near-miss stream, every window). */
   readonly negativeStride: number;
+  /** The new layers. @default dense, 64 units, dropout 0.5 */
+  readonly head?: EmbeddingHeadOptions;
+  /** @default 1e-3 */
+  readonly learningRate?: number;
   readonly seed: number;
   readonly log: (line: string) => void;
 }
@@ -63,7 +67,8 @@ export async function trainEmbeddingRoute(
   }
   const positives = labels.length;
   for (const stream of data.negatives) {
-    for (let start = 0; start + windows <= stream.count; start += options.negativeStride) {
+    const stride = stream === data.nearMisses ? 1 : options.negativeStride;
+    for (let start = 0; start + windows <= stream.count; start += stride) {
       rows.push(
         stream.embeddings.subarray(start * embedding.dims, (start + windows) * embedding.dims),
       );
@@ -75,7 +80,7 @@ export async function trainEmbeddingRoute(
   const transfer = createTransferModel({
     backbone: embedding,
     task: WAKE_TASK,
-    head: embeddingWakeWordHead({ kind: "dense", units: 64, dropout: 0.5 }),
+    head: embeddingWakeWordHead(options.head ?? { kind: "dense", units: 64, dropout: 0.5 }),
     preprocessor: embedding.preprocessor,
     plugin: audio,
     seed: options.seed,
