@@ -21,11 +21,11 @@ export async function radiographData(
   channels: 1 | 3,
 ): Promise<RadiographData> {
   const preprocessor = imagePreprocessor({ height: size, width: size, channels, fit: "stretch" });
-  const data = imageDataset(
-    records.map((r) => r.file),
-    records.map((r) => r.label),
+  const data = imageDataset({
+    inputs: records.map((r) => r.file),
+    labels: records.map((r) => r.label),
     preprocessor,
-  );
+  });
   await data.warm();
   return { records, preprocessor, data };
 }

@@ -32,7 +32,7 @@ export { specAugment, specAugmentBatch } from "./augment/spec-augment.js";
 export type { SpecAugmentOptions } from "./augment/spec-augment.js";
 
 export { readAudioFolder } from "./data/read-audio-folder.js";
-export type { AudioItem, AudioListing, ReadAudioFolderOptions } from "./data/read-audio-folder.js";
+export type { LabelledAudio, ReadAudioFolderOptions } from "./data/read-audio-folder.js";
 export { readAudioManifest } from "./data/read-audio-manifest.js";
 export type { ReadAudioManifestOptions } from "./data/read-audio-manifest.js";
 export { windowsFromRecording } from "./data/windows-from-recording.js";

@@ -79,9 +79,9 @@ async function epoch(root: string): Promise<ChildReport> {
   let peak = baseline;
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
   const timer = setInterval(sample, 20);
-  const { files, labels } = await readImageFolder(root, { verify: false });
+  const { inputs, labels } = await readImageFolder(root, { verify: false });
   const preprocessor = imagePreprocessor({ height: SIDE, width: SIDE });
-  const data = imageDataset(files, labels, preprocessor, { cacheDecoded: false });
+  const data = imageDataset({ inputs, labels, preprocessor, cacheDecoded: false });
   let batches = 0;
   for (let start = 0; start < data.size; start += BATCH) {
     const indices = Array.from({ length: Math.min(BATCH, data.size - start) }, (_, i) => start + i);
@@ -100,7 +100,7 @@ async function epoch(root: string): Promise<ChildReport> {
   model.dispose();
   const mb = (bytes: number) => Math.round(bytes / 1e6);
   return {
-    images: files.length,
+    images: inputs.length,
     batches,
     baselineMb: mb(baseline),
     peakMb: mb(peak),

@@ -28,13 +28,8 @@ export const graftPlugin: PluginContract = {
   extensions: [".wav"],
   async readLabelled(path) {
     const isFile = (await stat(path).catch(() => undefined))?.isFile() ?? false;
-    const listing = isFile ? await readAudioManifest(path) : await readAudioFolder(path);
-    const classNames = [...listing.labels].sort();
-    return {
-      inputs: listing.items.map((i) => i.path),
-      labels: listing.items.map((i) => classNames.indexOf(i.label)),
-      classNames,
-    };
+    const { inputs, labels, classNames } = isFile ? await readAudioManifest(path) : await readAudioFolder(path);
+    return { inputs, labels, classNames };
   },
   // The plugin's own restore also knows the speech embedding's front end.
   restore: (config: Json) => audio.restorePreprocessor(config),

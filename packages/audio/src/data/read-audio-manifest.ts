@@ -3,7 +3,8 @@ import { dirname, extname, isAbsolute, relative, resolve, sep } from "node:path"
 
 import { DataError } from "@graft/core";
 
-import type { AudioItem, AudioListing } from "./read-audio-folder.js";
+import { toLabelledAudio } from "./read-audio-folder.js";
+import type { LabelledAudio } from "./read-audio-folder.js";
 
 /** Options of {@link readAudioManifest}. */
 export interface ReadAudioManifestOptions {
@@ -22,7 +23,7 @@ export interface ReadAudioManifestOptions {
  * resolved against the manifest's folder and must stay inside it unless
  * `allowOutside` is set.
  */
-export async function readAudioManifest(file: string, { allowOutside = false }: ReadAudioManifestOptions = {}): Promise<AudioListing> {
+export async function readAudioManifest(file: string, { allowOutside = false }: ReadAudioManifestOptions = {}): Promise<LabelledAudio> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -32,7 +33,7 @@ export async function readAudioManifest(file: string, { allowOutside = false }: 
   const jsonl = [".jsonl", ".ndjson"].includes(extname(file).toLowerCase());
   const rows = jsonl ? parseJsonl(text, file) : parseCsv(text, file);
   const base = dirname(file);
-  const items: AudioItem[] = rows.map((row, i) => {
+  const items = rows.map((row, i) => {
     const where = `row ${i + 1}`;
     const path = row["path"];
     const transcript = row["transcript"];
@@ -41,12 +42,13 @@ export async function readAudioManifest(file: string, { allowOutside = false }: 
     if (label === undefined || label === "") {
       throw new DataError(`${where} has neither "label" nor "transcript".`, { file, fix: 'add a "label" or "transcript" column.' });
     }
-    const item: AudioItem = { path: isAbsolute(path) ? path : resolve(base, path), label };
-    return transcript === undefined ? item : { ...item, transcript };
+    return { path: isAbsolute(path) ? path : resolve(base, path), label, transcript };
   });
   if (items.length === 0) throw new DataError("the manifest lists no clips.", { file });
   if (!allowOutside) rejectOutside(rows.map((row) => row["path"] ?? ""), base, file);
-  return { items, labels: [...new Set(items.map((item) => item.label))].sort() };
+  const listing = toLabelledAudio(items);
+  if (items.every((item) => item.transcript === undefined)) return listing;
+  return { ...listing, transcripts: items.map((item) => item.transcript) };
 }
 
 // A copied or downloaded manifest must not reach files beside its data folder by accident.

@@ -86,8 +86,8 @@ describe("bad-input corpus: audio (library)", () => {
   );
 
   it("should skip an empty class folder and list a one-class folder (the CLI rejects it)", async () => {
-    expect((await readAudioFolder(bad.corpus.sets.audioEmptyClass)).labels).toEqual(["a", "b"]);
-    expect((await readAudioFolder(bad.corpus.sets.audioOneClass)).labels).toEqual(["a"]);
+    expect((await readAudioFolder(bad.corpus.sets.audioEmptyClass)).classNames).toEqual(["a", "b"]);
+    expect((await readAudioFolder(bad.corpus.sets.audioOneClass)).classNames).toEqual(["a"]);
   });
 
   it("should reject a manifest path that climbs out of the manifest's folder", async () => {
@@ -95,7 +95,7 @@ describe("bad-input corpus: audio (library)", () => {
     const error = await rejectionOf(readAudioManifest(manifest));
     expectClearError(error, manifest);
     expect((error as Error).message).toMatch(/row 2 "\.\.\/secret\.wav"/);
-    expect((await readAudioManifest(manifest, { allowOutside: true })).items).toHaveLength(2);
+    expect((await readAudioManifest(manifest, { allowOutside: true })).inputs).toHaveLength(2);
   });
 });
 

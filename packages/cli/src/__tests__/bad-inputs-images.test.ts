@@ -71,9 +71,9 @@ describe("bad-input corpus: images (library)", () => {
     expectClearError(error, manifest);
     expect((error as Error).message).toMatch(/row 3 "\.\.\/secret\.png"/);
     const allowed = await readImageManifest(manifest, { allowOutside: true });
-    expect(allowed.files).toHaveLength(3);
+    expect(allowed.inputs).toHaveLength(3);
     // An absolute path says where it points: accepted.
     const absolute = await readImageManifest(imageManifestAbsolute);
-    expect(absolute.files.at(-1)).toMatch(/secret\.png$/);
+    expect(absolute.inputs.at(-1)).toMatch(/secret\.png$/);
   });
 });

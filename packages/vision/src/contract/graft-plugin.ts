@@ -32,8 +32,7 @@ export const graftPlugin: PluginContract = {
   extensions: IMAGE_EXTENSIONS,
   async readLabelled(path) {
     const isFile = (await stat(path).catch(() => undefined))?.isFile() ?? false;
-    const images = isFile ? await readImageManifest(path) : await readImageFolder(path);
-    return { inputs: images.files, labels: images.labels, classNames: images.classNames };
+    return isFile ? readImageManifest(path) : readImageFolder(path);
   },
   restore: (config: Json) => restoreImagePreprocessor(config),
   preprocessorFor: imagePreprocessorFor,
@@ -43,7 +42,10 @@ export const graftPlugin: PluginContract = {
     return `decode, resize (cover) to ${spec.height}×${spec.width}, ${spec.channels === 1 ? "convert to grayscale" : "replicate grayscale to 3 channels"}, scale ${spec.normalization}`;
   },
   async dataset(inputs, labels, preprocessor, { augment = false, seed = 42 } = {}) {
-    const data = imageDataset(inputs, labels, preprocessor as ImagePreprocessor, {
+    const data = imageDataset({
+      inputs,
+      labels,
+      preprocessor: preprocessor as ImagePreprocessor,
       ...(augment ? { augment: imageAugmenter({ ...CLI_AUGMENTATION, seed }) } : {}),
     });
     await data.warm();

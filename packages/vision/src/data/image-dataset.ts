@@ -8,8 +8,16 @@ import type { ImagePreprocessor } from "../image/image-preprocessor.js";
 /** A batch transform applied to training batches only, e.g. an {@link imageAugmenter}. */
 export type BatchTransform = (x: tf.Tensor4D) => tf.Tensor4D;
 
-/** Options of {@link imageDataset}. */
+/**
+ * Options of {@link imageDataset}: `inputs`, `labels` and `preprocessor` as in
+ * audio's `audioDataset`, then the image-specific settings.
+ */
 export interface ImageDatasetOptions {
+  /** Image paths or encoded image buffers. */
+  readonly inputs: readonly ImageSource[];
+  /** Class index of each input. */
+  readonly labels: readonly number[];
+  readonly preprocessor: ImagePreprocessor;
   /**
    * Keep every decoded, resized example (a Float32Array) after its first use,
    * so later epochs never decode again. Memory: size × height × width × channels × 4 bytes.
@@ -27,7 +35,7 @@ export interface ImageDatasetOptions {
 /** A {@link Dataset} of image files, decoded lazily through a preprocessor. */
 export interface ImageDataset extends Dataset {
   readonly labels: readonly number[];
-  readonly files: readonly ImageSource[];
+  readonly inputs: readonly ImageSource[];
   batch(indices: readonly number[]): Promise<tf.Tensor4D>;
   /** Starts decoding these examples in the background (e.g. the next batch) and returns at once. */
   prefetch(indices: readonly number[]): void;
@@ -38,19 +46,20 @@ export interface ImageDataset extends Dataset {
 }
 
 /**
- * Wraps image files and class indices as core's `Dataset`. Examples are
+ * Wraps images and class indices as core's `Dataset`. Examples are
  * decoded once and cached as Float32Arrays (small data sets: decode once, train
  * many epochs); each batch becomes one tensor.
  */
-export function imageDataset(
-  files: readonly ImageSource[],
-  labels: readonly number[],
-  preprocessor: ImagePreprocessor,
-  { cacheDecoded = true, augment }: ImageDatasetOptions = {},
-): ImageDataset {
-  if (files.length !== labels.length) {
+export function imageDataset({
+  inputs,
+  labels,
+  preprocessor,
+  cacheDecoded = true,
+  augment,
+}: ImageDatasetOptions): ImageDataset {
+  if (inputs.length !== labels.length) {
     throw new DataError(
-      `imageDataset got ${files.length} files but ${labels.length} labels; they must pair up one to one.`,
+      `imageDataset got ${inputs.length} inputs but ${labels.length} labels; they must pair up one to one.`,
     );
   }
   const { height, width, channels } = preprocessor.layout;
@@ -58,10 +67,10 @@ export function imageDataset(
   const pending = new Map<number, Promise<Float32Array>>();
 
   const example = (index: number): Promise<Float32Array> => {
-    const source = files[index];
+    const source = inputs[index];
     if (source === undefined) {
       return Promise.reject(
-        new DataError(`Index ${index} is out of range for a dataset of ${files.length} images.`),
+        new DataError(`Index ${index} is out of range for a dataset of ${inputs.length} images.`),
       );
     }
     let result = pending.get(index);
@@ -75,9 +84,9 @@ export function imageDataset(
   };
 
   return {
-    size: files.length,
+    size: inputs.length,
     labels,
-    files,
+    inputs,
     async batch(indices: readonly number[]): Promise<tf.Tensor4D> {
       const data = new Float32Array(indices.length * size);
       const examples = await Promise.all(indices.map(example));
@@ -94,7 +103,7 @@ export function imageDataset(
     },
     async warm(): Promise<void> {
       if (!cacheDecoded) return;
-      for (let i = 0; i < files.length; i++) await example(i);
+      for (let i = 0; i < inputs.length; i++) await example(i);
     },
     dispose(): void {
       pending.clear();

@@ -1,11 +1,10 @@
-/** Image files with one class index each, as read from a folder or a manifest. */
-export interface LabelledImages {
-  readonly files: string[];
-  /** Index into `classNames` for each file. */
-  readonly labels: number[];
-  /** Class names, sorted. */
-  readonly classNames: string[];
-}
+import type { LabelledInputs } from "@graft/core";
+
+/**
+ * Image files with one class index each, as read from a folder or a manifest:
+ * core's `LabelledInputs` (`{ inputs, labels, classNames }`), the shape audio's readers return too.
+ */
+export type LabelledImages = LabelledInputs;
 
 /** Options shared by the data set readers. */
 export interface ReadImagesOptions {
@@ -28,7 +27,7 @@ export function toLabelledImages(
   const classNames = [...new Set(entries.map((e) => e.label))].sort();
   const index = new Map(classNames.map((name, i) => [name, i]));
   return {
-    files: entries.map((e) => e.file),
+    inputs: entries.map((e) => e.file),
     labels: entries.map((e) => index.get(e.label) ?? -1),
     classNames,
   };

@@ -20,7 +20,7 @@ export function splitLabelledImages(
 ): LabelledImagesSplit {
   const parts = stratifiedSplit(images.labels, { labelNames: images.classNames, ...options });
   const pick = (indices: readonly number[]): LabelledImages => ({
-    files: indices.map((i) => images.files[i] ?? ""),
+    inputs: indices.map((i) => images.inputs[i] ?? ""),
     labels: indices.map((i) => images.labels[i] ?? -1),
     classNames: images.classNames,
   });

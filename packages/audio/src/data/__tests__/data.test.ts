@@ -23,13 +23,11 @@ describe("readAudioFolder", () => {
     writeFile(join(dir, "wake"), "a.WAV", encodeWav16(tone(500, 0.1), 16000));
     writeFile(join(dir, "other"), "x.wav", encodeWav16(tone(900, 0.1), 16000));
     writeFile(join(dir, "other"), "notes.txt", "ignored");
-    const { items, labels } = await readAudioFolder(dir);
-    expect(labels).toEqual(["other", "wake"]);
-    expect(items.map((i) => [i.label, i.path.slice(dir.length + 1)])).toEqual([
-      ["other", "other/x.wav"],
-      ["wake", "wake/a.WAV"],
-      ["wake", "wake/b.wav"],
-    ]);
+    const { inputs, labels, classNames, transcripts } = await readAudioFolder(dir);
+    expect(classNames).toEqual(["other", "wake"]);
+    expect(inputs.map((path) => path.slice(dir.length + 1))).toEqual(["other/x.wav", "wake/a.WAV", "wake/b.wav"]);
+    expect(labels).toEqual([0, 1, 1]);
+    expect(transcripts).toBeUndefined();
   });
 
   it("should name the folder when it holds no audio", async () => {
@@ -43,20 +41,20 @@ describe("readAudioManifest", () => {
   it("should read a CSV with quoted fields and resolve relative paths", async () => {
     const dir = tempDir();
     const file = writeFile(dir, "m.csv", 'path,transcript,label\nclips/1.wav,"hey, graft",wake\r\n/abs/2.wav,"say ""hi""",other\n\n');
-    const { items, labels } = await readAudioManifest(file);
-    expect(labels).toEqual(["other", "wake"]);
-    expect(items).toEqual([
-      { path: join(dir, "clips/1.wav"), label: "wake", transcript: "hey, graft" },
-      { path: "/abs/2.wav", label: "other", transcript: 'say "hi"' },
-    ]);
+    expect(await readAudioManifest(file)).toEqual({
+      inputs: [join(dir, "clips/1.wav"), "/abs/2.wav"],
+      labels: [1, 0],
+      classNames: ["other", "wake"],
+      transcripts: ["hey, graft", 'say "hi"'],
+    });
   });
 
   it("should read JSONL and use the transcript as label when there is none", async () => {
     const dir = tempDir();
     const file = writeFile(dir, "m.jsonl", '{"path":"a.wav","transcript":"yes"}\n\n{"path":"b.wav","transcript":"no"}\n');
-    const { items, labels } = await readAudioManifest(file);
-    expect(labels).toEqual(["no", "yes"]);
-    expect(items[0]).toEqual({ path: join(dir, "a.wav"), label: "yes", transcript: "yes" });
+    const { inputs, labels, classNames, transcripts } = await readAudioManifest(file);
+    expect(classNames).toEqual(["no", "yes"]);
+    expect([inputs[0], labels[0], transcripts?.[0]]).toEqual([join(dir, "a.wav"), 1, "yes"]);
   });
 
   it("should name the manifest and the row in errors", async () => {
@@ -73,8 +71,9 @@ describe("readAudioManifest", () => {
     expect(error).toBeInstanceOf(DataError);
     expect((error as Error).message).toMatch(/m\.csv: 2 path\(s\) point outside the manifest's folder .*row 2 "\.\.\/2\.wav", row 3 "clips\/\.\.\/\.\.\/3\.wav"/);
     expect((error as DataError).fix).toMatch(/allowOutside/);
-    const { items } = await readAudioManifest(file, { allowOutside: true });
-    expect(items[1]?.path).toBe(join(dir, "..", "2.wav"));
+    const { inputs, transcripts } = await readAudioManifest(file, { allowOutside: true });
+    expect(inputs[1]).toBe(join(dir, "..", "2.wav"));
+    expect(transcripts).toBeUndefined();
   });
 });
 

@@ -84,7 +84,10 @@ describe("imageAugmenter", () => {
       ),
     );
     const pre = imagePreprocessor({ height: 16, width: 16 });
-    const train = imageDataset([file], [0], pre, {
+    const train = imageDataset({
+      inputs: [file],
+      labels: [0],
+      preprocessor: pre,
       augment: imageAugmenter({ flip: 1, brightness: 0.2, seed: 1 }),
     });
     const before = tf.memory().numTensors;

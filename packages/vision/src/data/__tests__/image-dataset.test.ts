@@ -26,7 +26,7 @@ describe("imageDataset", () => {
 
   it("should return the preprocessor's tensor for the requested indices", async () => {
     const pre = imagePreprocessor({ height: 16, width: 16 });
-    const ds = imageDataset(files, [0, 1, 0, 1, 0, 1], pre);
+    const ds = imageDataset({ inputs: files, labels: [0, 1, 0, 1, 0, 1], preprocessor: pre });
     const before = tf.memory().numTensors;
     const x = await ds.batch([4, 1]);
     const expected = await pre.process([files[4] ?? "", files[1] ?? ""]);
@@ -44,12 +44,17 @@ describe("imageDataset", () => {
       ...base,
       decode: (...args: Parameters<typeof base.decode>) => (decodes++, base.decode(...args)),
     };
-    const cached = imageDataset(files, [0, 0, 0, 1, 1, 1], counting);
+    const cached = imageDataset({ inputs: files, labels: [0, 0, 0, 1, 1, 1], preprocessor: counting });
     await cached.warm();
     for (let epoch = 0; epoch < 3; epoch++) tf.dispose(await cached.batch([0, 1, 2, 3, 4, 5]));
     expect(decodes).toBe(6);
     decodes = 0;
-    const uncached = imageDataset(files, [0, 0, 0, 1, 1, 1], counting, { cacheDecoded: false });
+    const uncached = imageDataset({
+      inputs: files,
+      labels: [0, 0, 0, 1, 1, 1],
+      preprocessor: counting,
+      cacheDecoded: false,
+    });
     uncached.prefetch([0, 1]);
     tf.dispose(await uncached.batch([0, 1]));
     tf.dispose(await uncached.batch([0, 1]));
@@ -58,8 +63,11 @@ describe("imageDataset", () => {
 
   it("should apply augmentation to its batches only when given one", async () => {
     const pre = imagePreprocessor({ height: 8, width: 8 });
-    const plain = imageDataset(files, [0, 0, 0, 1, 1, 1], pre);
-    const augmented = imageDataset(files, [0, 0, 0, 1, 1, 1], pre, {
+    const plain = imageDataset({ inputs: files, labels: [0, 0, 0, 1, 1, 1], preprocessor: pre });
+    const augmented = imageDataset({
+      inputs: files,
+      labels: [0, 0, 0, 1, 1, 1],
+      preprocessor: pre,
       augment: (x) => tf.tidy(() => tf.sub(1, x)),
     });
     const before = tf.memory().numTensors;
@@ -72,8 +80,9 @@ describe("imageDataset", () => {
   });
 
   it("should reject mismatched files and labels", () => {
-    expect(() => imageDataset(files, [0], imagePreprocessor({ height: 8, width: 8 }))).toThrow(
-      /6 files but 1 labels/,
+    const preprocessor = imagePreprocessor({ height: 8, width: 8 });
+    expect(() => imageDataset({ inputs: files, labels: [0], preprocessor })).toThrow(
+      /6 inputs but 1 labels/,
     );
   });
 
@@ -94,12 +103,12 @@ describe("imageDataset", () => {
       big.push(await writeFixture(tmp.dir, `${i}.png`, png));
     }
     const paths = Array.from({ length: 40 }, (_, i) => big[i % big.length] ?? "");
-    const ds = imageDataset(
-      paths,
-      paths.map(() => 0),
-      imagePreprocessor({ height: 96, width: 96 }),
-      { cacheDecoded: false },
-    );
+    const ds = imageDataset({
+      inputs: paths,
+      labels: paths.map(() => 0),
+      preprocessor: imagePreprocessor({ height: 96, width: 96 }),
+      cacheDecoded: false,
+    });
     const all = paths.map((_, i) => i);
     const t0 = performance.now();
     tf.dispose(await ds.batch(all));

@@ -1,10 +1,13 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 
-import { DataError } from "@graft/core";
+import { DataError, loadEngine } from "@graft/core";
+import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { solidPng, tempDir, writeFixture } from "../../__tests__/fixtures/synthetic-images.js";
+import { imagePreprocessor } from "../../image/image-preprocessor.js";
+import { imageDataset } from "../image-dataset.js";
 import { readImageFolder } from "../read-image-folder.js";
 import { readImageManifest } from "../read-image-manifest.js";
 
@@ -27,11 +30,23 @@ describe("readImageFolder", () => {
   afterEach(() => cleanup());
 
   it("should label files by sub-folder with sorted class names", async () => {
-    const { files, labels, classNames } = await readImageFolder(dir);
+    const { inputs: files, labels, classNames } = await readImageFolder(dir);
     expect(classNames).toEqual(["nodule", "normal"]);
     expect(files).toHaveLength(5);
     expect(labels).toEqual([0, 0, 1, 1, 1]);
     expect(files[0]).toBe(join(dir, "nodule", "0.png"));
+  });
+
+  it("should return the shape imageDataset takes, so the result spreads into it", async () => {
+    await loadEngine();
+    const read = await readImageFolder(dir);
+    const data = imageDataset({ ...read, preprocessor: imagePreprocessor({ height: 4, width: 4 }) });
+    expect([data.size, data.labels, data.inputs]).toEqual([5, read.labels, read.inputs]);
+    const before = tf.memory().numTensors;
+    const x = await data.batch([0, 4]);
+    expect(x.shape).toEqual([2, 4, 4, 3]);
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it("should name every corrupt file in one DataError", async () => {
@@ -48,7 +63,7 @@ describe("readImageFolder", () => {
   it("should skip corrupt files with a warning when asked to", async () => {
     await writeFixture(join(dir, "normal"), "text.png", "hello");
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    const { files } = await readImageFolder(dir, { skipInvalid: true });
+    const { inputs: files } = await readImageFolder(dir, { skipInvalid: true });
     expect(files).toHaveLength(5);
     expect(warn).toHaveBeenCalledOnce();
     expect(String(warn.mock.calls[0]?.[0])).toContain("text.png");
@@ -80,7 +95,7 @@ describe("readImageManifest", () => {
       "train.csv",
       'label,path\nsick,img/0.png\nwell,"img/1.png"\nsick,img/2.png\n',
     );
-    const { files, labels, classNames } = await readImageManifest(csv);
+    const { inputs: files, labels, classNames } = await readImageManifest(csv);
     expect(classNames).toEqual(["sick", "well"]);
     expect(labels).toEqual([0, 1, 0]);
     expect(files).toEqual([0, 1, 2].map((i) => join(dir, "img", `${i}.png`)));
@@ -92,7 +107,7 @@ describe("readImageManifest", () => {
       "train.jsonl",
       '{"path":"img/3.png","label":"b"}\n\n{"path":"img/0.png","label":"a"}\n',
     );
-    const { files, labels, classNames } = await readImageManifest(jsonl);
+    const { inputs: files, labels, classNames } = await readImageManifest(jsonl);
     expect(classNames).toEqual(["a", "b"]);
     expect(labels).toEqual([1, 0]);
     expect(files[0]).toBe(join(dir, "img", "3.png"));
@@ -119,7 +134,7 @@ describe("readImageManifest", () => {
       /train\.csv: 2 path\(s\) point outside the manifest's folder .*row 3 "\.\.\/escape\.png", row 4 "sub\/\.\.\/\.\.\/x\.png"/,
     );
     expect((error as DataError).fix).toMatch(/allowOutside/);
-    const { files } = await readImageManifest(csv, { verify: false, allowOutside: true });
+    const { inputs: files } = await readImageManifest(csv, { verify: false, allowOutside: true });
     expect(files).toContain(join(dir, "escape.png"));
   });
 
@@ -129,7 +144,7 @@ describe("readImageManifest", () => {
       "abs.csv",
       `path,label\n0.png,a\n${join(dir, "img", "3.png")},b\n`,
     );
-    const { files } = await readImageManifest(csv);
+    const { inputs: files } = await readImageManifest(csv);
     expect(files).toEqual([join(dir, "img", "0.png"), join(dir, "img", "3.png")]);
   });
 });
