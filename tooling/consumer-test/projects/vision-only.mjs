@@ -38,7 +38,7 @@ const model = createTransferModel({
   freeze: "trainable",
   seed: 1,
 });
-const data = imageDataset(files, labels, preprocessor);
+const data = imageDataset({ inputs: files, labels, preprocessor });
 await model.fit(data, { epochs: 15, batchSize: 8, learningRate: 0.01 });
 const report = await model.evaluate(data);
 await model.save(join(dir, "model"));
