@@ -20,7 +20,7 @@ import { speak, testBeds, trainBeds } from "../datasets.js";
 import type { Placement, StreamSpacing } from "../stream.js";
 import { negativeStream } from "../stream.js";
 import type { Embedded, PhraseSegments } from "./segments.js";
-import { cachedEmbeddings, phraseSegments } from "./segments.js";
+import { BLOCK_SAMPLES, cachedEmbeddings, phraseSegments, SEGMENT_BLOCKS } from "./segments.js";
 
 const RATE = 16_000;
 /** Near misses back to back: 0.2–0.6 s apart, no long pauses. */
@@ -180,7 +180,8 @@ export async function embeddingData(
   );
   const testRecorded = await recordedStream(ctx, embedding, "recorded-test", recorded.test);
 
-  const segmentSeconds = (s: PhraseSegments): number => s.segments * 2.56;
+  const segmentSeconds = (s: PhraseSegments): number =>
+    (s.segments * SEGMENT_BLOCKS * BLOCK_SAMPLES) / RATE;
   return {
     positives: trainPositives,
     negatives: [trainStream, confuserStream, recordedTrain],

@@ -3,6 +3,7 @@ import {
   audio,
   detectionsFromScores,
   embeddingWakeWordHead,
+  evaluateWakeWord,
   peakSmoothed,
   scoreEmbeddings,
 } from "@graft/audio";
@@ -137,20 +138,28 @@ export function measureEmbeddingRoute(
 ): WakeResult & { smoothing: number } {
   const started = performance.now();
   const calibrationStream = streamScores(embedding, head, data.calibrationStream);
-  const testStream = streamScores(embedding, head, data.testStream);
-  const candidates = SMOOTHINGS.map((smoothing) => {
-    const scores: RouteScores = {
-      calibrationPositives: segmentPeaks(embedding, head, data.calibrationPositives, smoothing),
-      calibrationStream,
-      testPositives: segmentPeaks(embedding, head, data.testPositives, smoothing),
-      testStream,
-      testPlacements: data.testStream.placements,
-    };
-    const result = summariseScores(scores, { ...measure, smoothing }, 0);
-    return { ...result, smoothing };
-  });
-  const best = candidates.reduce((a, b) => (b.calibrationFrr < a.calibrationFrr ? b : a));
-  return { ...best, scoringSeconds: (performance.now() - started) / 1000 };
+  const calibrationWindows = segmentWindows(embedding, head, data.calibrationPositives);
+  const testWindows = segmentWindows(embedding, head, data.testPositives);
+  const peaks = (windows: readonly number[][], smoothing: number): number[] =>
+    windows.map((w) => peakSmoothed(w, smoothing));
+  const calibrationFrr = (smoothing: number): number =>
+    evaluateWakeWord({
+      positiveScores: peaks(calibrationWindows, smoothing),
+      negativeStream: calibrationStream,
+      detection: { smoothing, refractorySeconds: 1 },
+      targetFaPerHour: measure.targetFaPerHour,
+    }).calibration.frr;
+  const frrs = SMOOTHINGS.map(calibrationFrr);
+  const smoothing = SMOOTHINGS[frrs.indexOf(Math.min(...frrs))] as number;
+  const scores: RouteScores = {
+    calibrationPositives: peaks(calibrationWindows, smoothing),
+    calibrationStream,
+    testPositives: peaks(testWindows, smoothing),
+    testStream: streamScores(embedding, head, data.testStream),
+    testPlacements: data.testStream.placements,
+  };
+  const result = summariseScores(scores, { ...measure, smoothing }, 0);
+  return { ...result, smoothing, scoringSeconds: (performance.now() - started) / 1000 };
 }
 
 /** First embedding of every training window that holds a whole phrase and ends 0.02–0.5 s after it. */
@@ -173,22 +182,18 @@ function positiveWindows(embedding: SpeechEmbedding, segments: PhraseSegments): 
   return starts;
 }
 
-/** Each positive segment's best smoothed score over the windows inside it: what a live detector sees at its best. */
-function segmentPeaks(
+/** Scores of the windows inside each positive segment, scored once; a segment's peak is what a live detector sees at its best. */
+function segmentWindows(
   embedding: SpeechEmbedding,
   head: tf.LayersModel,
   segments: PhraseSegments,
-  smoothing: number,
-): number[] {
+): number[][] {
   const scores = scoreEmbeddings(head, segments.embeddings, embedding.dims, {
     windows: embedding.windows,
   });
   const inside = lastWindowEnd(embedding) - embedding.windows + 2;
   return Array.from({ length: segments.segments }, (_, s) =>
-    peakSmoothed(
-      Array.from(scores.subarray(s * SEGMENT_BLOCKS, s * SEGMENT_BLOCKS + inside)),
-      smoothing,
-    ),
+    Array.from(scores.subarray(s * SEGMENT_BLOCKS, s * SEGMENT_BLOCKS + inside)),
   );
 }
 
