@@ -199,6 +199,7 @@ if (wanted("embedding")) {
     ),
   );
   route.transfer.dispose();
+  embedding.dispose();
 }
 
 const logMelRoutes: [string, () => Promise<WakeModel>][] = [

@@ -43,6 +43,12 @@ export interface SpeechEmbedding extends Backbone, FingerprintedExtractor {
   clipBatch(clips: readonly Float32Array[]): tf.Tensor4D;
   /** Embeddings of a batch of clips, `[n, windows, 96]`. The caller owns the tensor. */
   embedClips(clips: readonly Float32Array[]): tf.Tensor3D;
+  /**
+   * Frees the network's weights (shared by `model` and `streamModel`). Dispose
+   * the models built on `model` (a transfer model) first: they share the
+   * layers. Calling it twice does nothing.
+   */
+  dispose(): void;
 }
 
 
@@ -72,6 +78,7 @@ export async function speechEmbedding({ windows = 16, batchWindows = 64 }: Speec
   const preprocessor = embeddingPreprocessor({ windows });
   const weightsSha256 = weightsChecksum(model);
   const clipSamples = samplesForFrames(mel, frames);
+  let disposed = false;
   const clipFeatures = (samples: Float32Array): Float32Array => clipMelFeatures(mel, samples, frames);
   const clipBatch = (clips: readonly Float32Array[]): tf.Tensor4D => {
     const values = new Float32Array(clips.length * frames * mel.bands);
@@ -109,8 +116,31 @@ export async function speechEmbedding({ windows = 16, batchWindows = 64 }: Speec
       }
     },
     createIncremental: () => new IncrementalNetwork(steps, mel.bands),
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      for (const layer of new Set([model, streamModel, single].flatMap((m) => m.layers))) releaseLayer(layer);
+    },
     embedMel: (values, count) => embedMel(forward, values, count, mel.bands, batchWindows, dims),
   };
+}
+
+/**
+ * Drops every reference tfjs counts on `layer` (one per model it was applied
+ * in), which frees its weights. A model built from another model's tensors,
+ * like a transfer model, releases the shared layers when it is disposed; a
+ * layer freed that way throws on dispose and is skipped.
+ */
+function releaseLayer(layer: tf.layers.Layer): void {
+  for (;;) {
+    let remaining: number;
+    try {
+      remaining = layer.dispose().refCountAfterDispose;
+    } catch {
+      return;
+    }
+    if (remaining <= 0) return;
+  }
 }
 
 function embedMel(forward: (x: tf.Tensor4D) => tf.Tensor, values: Float32Array, frames: number, bands: number, batchWindows: number, dims: number): Float32Array {

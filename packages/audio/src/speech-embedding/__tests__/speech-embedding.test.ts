@@ -2,13 +2,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { loadEngine } from "@graft/core";
+import { createTransferModel, loadEngine } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { encodeWav, noise } from "../../__tests__/fixtures.js";
 import { audio } from "../../plugin.js";
 import { EmbeddingCache, embedRecording } from "../embedding-cache.js";
+import { embeddingWakeWordHead } from "../embedding-head.js";
 import { EmbeddingStream } from "../embedding-stream.js";
 import { readOpenWakeWordFile } from "../openwakeword-files.js";
 import { speechEmbedding, type SpeechEmbedding } from "../speech-embedding.js";
@@ -99,6 +100,21 @@ describe("speechEmbedding", () => {
     const clipEmbeddings = embedding.embedClips([clip]);
     expect(relativeError(clipEmbeddings.dataSync() as Float32Array, batch.subarray(0, 16 * 96))).toBeLessThan(1e-5);
     clipEmbeddings.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("should free every weight on dispose, with a transfer model built on it disposed too", async () => {
+    const before = tf.memory().numTensors;
+    const own = await speechEmbedding({ windows: 4 });
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    const transfer = createTransferModel({ backbone: own, task: { kind: "binary", labels: ["other", "wake"] }, head: embeddingWakeWordHead() });
+    const features = own.clipBatch([noise(own.clipSamples, 7, 0.1)]);
+    const output = transfer.model.predict(features) as tf.Tensor;
+    expect(output.shape).toEqual([1, 1]);
+    tf.dispose([features, output]);
+    transfer.dispose();
+    own.dispose();
+    own.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 
