@@ -23,14 +23,18 @@ function taskANet(): Uint8Array {
   return g.encode();
 }
 
-/** Task B: bright-left vs bright-right 8×8 images, channels-last. */
+/**
+ * Task B: reddish vs bluish noisy 8×8 images, channels-last. Colour survives
+ * the global average pooling of the cut (a left/right layout would not).
+ */
 function taskB(n: number, seed: number): { x: tf.Tensor4D; labels: number[] } {
   const rng = createRng(seed);
   const labels = Array.from({ length: n }, (_, i) => i % 2);
   const values = labels.flatMap((label) =>
     Array.from({ length: 8 * 8 * 3 }, (_, i) => {
-      const column = Math.floor(i / 3) % 8;
-      return (label === 0 ? column < 4 : column >= 4) ? 0.8 + 0.2 * rng.next() : 0.2 * rng.next();
+      const channel = i % 3;
+      const bright = channel === (label === 0 ? 0 : 2);
+      return bright ? 0.5 + 0.5 * rng.next() : 0.5 * rng.next();
     }),
   );
   return { x: tf.tensor4d(values, [n, 8, 8, 3]), labels };
@@ -53,7 +57,7 @@ describe("the README flow: import → cut → new head → train → save → lo
     const backbone = cutBackbone(source, { at: "features", pooling: "avg" });
     releaseUnusedLayers(source, backbone); // the old Gemm + Softmax head
     expect(backbone.featureShape).toEqual([6]);
-    const model = createTransferModel({ backbone, task: { kind: "binary", labels: ["left", "right"] }, head: denseHead({ units: [8] }) });
+    const model = createTransferModel({ backbone, task: { kind: "binary", labels: ["left", "right"] }, head: denseHead({ units: [8] }), seed: 3 });
     const examples = taskB(32, 1);
     const train = tensorDataset(examples.x, examples.labels);
     const test = taskB(16, 2);
