@@ -56,6 +56,7 @@ export {
 export type { SaveOptions } from "./transfer/save-transfer.js";
 
 export type { EpochRecord, TrainingHistory } from "./train/fit.js";
+export type { PhaseRecord } from "./train/phase-records.js";
 export type { FitOptions, ProgressEvent, TrainingPhase } from "./train/options.js";
 export {
   activationBytesPerExample,
@@ -106,7 +107,13 @@ export {
   loadModelDir,
   readManifest,
 } from "./persist/index.js";
-export type { DirLock, GraftManifest, LoadedModelDir, ManifestInput } from "./persist/index.js";
+export type {
+  DirLock,
+  GraftManifest,
+  LoadedModelDir,
+  ManifestInput,
+  ManifestPhase,
+} from "./persist/index.js";
 
 export { escapeHtml } from "./plugin/escape-html.js";
 export type {
