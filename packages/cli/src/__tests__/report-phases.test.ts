@@ -21,6 +21,13 @@ function freezeRows(html: string): string[] {
   return [...html.matchAll(/<tr><th>(freeze schedule|frozen at the end)<\/th><td>([^<]*)<\/td><\/tr>/g)].map((m) => `${m[1]}: ${m[2]}`);
 }
 
+/** Expects the curves' phase list and the card's freeze rows of `m`. */
+function expectPhases(m: GraftManifest, starts: string[], card: string[]): void {
+  const curves = trainingCurves(m.schedule, m.phases);
+  expect([...curves.matchAll(/<li>([^<]*)<\/li>/g)].map((x) => x[1])).toEqual(starts);
+  expect(freezeRows(modelCard(m))).toEqual(card);
+}
+
 describe("the report's training phases", () => {
   it("should read each phase's freeze policy from phases in a new graft.json", () => {
     const m: GraftManifest = {
@@ -32,13 +39,14 @@ describe("the report's training phases", () => {
       ],
       schedule: [row("head", 1), row("head", 2), row("fine-tune", 1)],
     };
-    const curves = trainingCurves(m.schedule, m.phases);
-    expect(curves).toContain("<li>head (frozen) from epoch 1</li>");
-    expect(curves).toContain("<li>fine-tune (top:1) from epoch 3</li>");
-    expect(freezeRows(modelCard(m))).toEqual([
-      "freeze schedule: head: 2 epochs, backbone frozen; fine-tune: 1 epochs, backbone top:1, backbone lr × 0.1",
-      "frozen at the end: top:1",
-    ]);
+    expectPhases(
+      m,
+      ["head (frozen) from epoch 1", "fine-tune (top:1) from epoch 3"],
+      [
+        "freeze schedule: head: 2 epochs, backbone frozen; fine-tune: 1 epochs, backbone top:1, backbone lr × 0.1",
+        "frozen at the end: top:1",
+      ],
+    );
   });
 
   it("should read a graft.json written before phases, with the policy in every schedule row", () => {
@@ -55,12 +63,13 @@ describe("the report's training phases", () => {
         },
       },
     };
-    const curves = trainingCurves(m.schedule, m.phases);
-    expect(curves).toContain("<li>head (frozen) from epoch 1</li>");
-    expect(curves).toContain("<li>fine-tune (top:1) from epoch 2</li>");
-    expect(freezeRows(modelCard(m))).toEqual([
-      "freeze schedule: head: 1 epochs, backbone frozen; fine-tune: 1 epochs, backbone top:1",
-      "frozen at the end: top:1",
-    ]);
+    expectPhases(
+      m,
+      ["head (frozen) from epoch 1", "fine-tune (top:1) from epoch 2"],
+      [
+        "freeze schedule: head: 1 epochs, backbone frozen; fine-tune: 1 epochs, backbone top:1",
+        "frozen at the end: top:1",
+      ],
+    );
   });
 });
