@@ -14,11 +14,19 @@ const base: GraftManifest = {
   backbone: { name: "tiny", provenance: {}, featureLayer: "b", layerNames: ["a", "b"] },
   head: { spec: null, layerNames: ["head_output"] },
 };
-const row = (phase: string, epoch: number, extra: object = {}) => ({ phase, epoch, loss: 1 / epoch, accuracy: 0.5, ...extra });
+const row = (phase: string, epoch: number, extra: object = {}) => ({
+  phase,
+  epoch,
+  loss: 1 / epoch,
+  accuracy: 0.5,
+  ...extra,
+});
 
 /** The text of the "freeze schedule" and "frozen at the end" rows of the card. */
 function freezeRows(html: string): string[] {
-  return [...html.matchAll(/<tr><th>(freeze schedule|frozen at the end)<\/th><td>([^<]*)<\/td><\/tr>/g)].map((m) => `${m[1]}: ${m[2]}`);
+  return [
+    ...html.matchAll(/<tr><th>(freeze schedule|frozen at the end)<\/th><td>([^<]*)<\/td><\/tr>/g),
+  ].map((m) => `${m[1]}: ${m[2]}`);
 }
 
 /** Expects the curves' phase list and the card's freeze rows of `m`. */
@@ -58,7 +66,13 @@ describe("the report's training phases", () => {
         cli: {
           phases: [
             { name: "head", epochs: 1, freeze: "frozen", learningRate: 0.01, backboneLrMult: 1 },
-            { name: "fine-tune", epochs: 1, freeze: "top:1", learningRate: null, backboneLrMult: 1 },
+            {
+              name: "fine-tune",
+              epochs: 1,
+              freeze: "top:1",
+              learningRate: null,
+              backboneLrMult: 1,
+            },
           ],
         },
       },

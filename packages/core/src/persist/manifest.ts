@@ -176,7 +176,12 @@ export function validateManifest(json: unknown, file: string): GraftManifest {
     '"image", "audio" or "tensor"',
     json["inputSpec"] === undefined,
   );
-  check("phases", isPhases, "a list of { name, freeze, epochs, learningRate, backboneLrMult }", true);
+  check(
+    "phases",
+    isPhases,
+    "a list of { name, freeze, epochs, learningRate, backboneLrMult }",
+    true,
+  );
   check("threshold", (v) => typeof v === "number" && Number.isFinite(v), "a number", true);
   check("extra", isObject, "an object", true);
   return json as unknown as GraftManifest;
