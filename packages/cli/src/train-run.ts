@@ -5,7 +5,6 @@ import {
   acquireDirLock,
   collectBatches,
   createTransferModel,
-  formatFreezePolicy,
   type Backbone,
   type Dataset,
   type DetectionHooks,
@@ -186,13 +185,6 @@ async function trainLocked(
           evalInputs: evalInputs.map((f) => path.resolve(f)),
           evalLabels,
           negatives: run.negatives.map((f) => path.resolve(f)),
-          phases: run.phases.map((p) => ({
-            name: p.name ?? "",
-            epochs: p.epochs,
-            freeze: formatFreezePolicy(p.freeze ?? "frozen"),
-            learningRate: p.learningRate ?? null,
-            backboneLrMult: p.backboneLrMult ?? 1,
-          })),
         },
       },
     });

@@ -28,7 +28,7 @@ export {
   ModelFileError,
   TrainingError,
 } from "./errors.js";
-export { ENGINE_NAMES, loadEngine } from "./engine/load-engine.js";
+export { loadEngine } from "./engine/load-engine.js";
 export type { Engine, EngineName, LoadEngineOptions } from "./engine/load-engine.js";
 
 export { cutBackbone, releaseUnusedLayers } from "./backbone/cut-backbone.js";
@@ -42,13 +42,12 @@ export { uniqueName } from "./backbone/layer-names.js";
 
 export { denseHead, outputHead } from "./head/dense-head.js";
 export type { DenseHeadOptions } from "./head/dense-head.js";
-export { outputLayerFor } from "./head/output-units.js";
 
 export { createTransferModel, TransferModel } from "./transfer/transfer-model.js";
 export type { TransferOptions } from "./transfer/transfer-model.js";
-export { applyFreezePolicy, formatFreezePolicy, parseFreezePolicy } from "./transfer/freeze.js";
+export { formatFreezePolicy, parseFreezePolicy } from "./transfer/freeze.js";
 export type { FreezePolicy } from "./transfer/freeze.js";
-export { checkInputSpec, describeSpec } from "./transfer/input-spec.js";
+export { describeSpec } from "./transfer/input-spec.js";
 export {
   copyWeightsByName,
   recalibrateBatchNorm,
@@ -57,6 +56,7 @@ export {
 export type { SaveOptions } from "./transfer/save-transfer.js";
 
 export type { EpochRecord, TrainingHistory } from "./train/fit.js";
+export type { PhaseRecord } from "./train/phase-records.js";
 export type { FitOptions, ProgressEvent, TrainingPhase } from "./train/options.js";
 export {
   activationBytesPerExample,
@@ -70,18 +70,12 @@ export { collectBatches, subsetDataset, tensorDataset } from "./data/tensor-data
 export { createRng, stratifiedSplit } from "./data/index.js";
 
 export {
-  crossValidateProbe,
   evenlySpacedCuts,
   exploreFeatures,
-  exploreTable,
   featuresOf,
-  holdoutProbe,
   multiCutFeatures,
-  poolableLayers,
   randomlyInitialised,
   rawInputs,
-  stratifiedFolds,
-  trainSoftmaxProbe,
 } from "./probe/index.js";
 export type {
   CandidatePooling,
@@ -91,22 +85,12 @@ export type {
   ExploreOptions,
   FeatureCandidate,
   MultiCutFeaturesOptions,
-  SoftmaxProbe,
-  SoftmaxProbeOptions,
   Spread,
 } from "./probe/index.js";
 export type { Rng, Split, SplitOptions } from "./data/index.js";
 
-export {
-  auc,
-  classificationReport,
-  confusionMatrix,
-  evaluatePredictions,
-  oneVsRestRoc,
-  rocCurve,
-} from "./evaluate/index.js";
+export { evaluatePredictions } from "./evaluate/index.js";
 export type {
-  ClassificationReport,
   ClassMetrics,
   ClassRoc,
   EvaluateOptions,
@@ -119,14 +103,17 @@ export type { LoadPredictorOptions, Prediction, Predictor } from "./predict/pred
 export {
   acquireDirLock,
   fileSystem,
-  GRAFT_JSON,
   loadLayersModelFromDir,
   loadModelDir,
   readManifest,
-  saveModelDir,
-  validateManifest,
 } from "./persist/index.js";
-export type { DirLock, GraftManifest, LoadedModelDir, ManifestInput } from "./persist/index.js";
+export type {
+  DirLock,
+  GraftManifest,
+  LoadedModelDir,
+  ManifestInput,
+  ManifestPhase,
+} from "./persist/index.js";
 
 export { escapeHtml } from "./plugin/escape-html.js";
 export type {

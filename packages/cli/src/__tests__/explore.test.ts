@@ -80,6 +80,8 @@ describe("graft explore", () => {
       true,
     );
     expect(lines[1]).toMatch(/^early\s/);
+    // accuracy and AUC as mean ± spread over the folds
+    expect(lines[1]).toMatch(/\s\d\.\d{3} ± \d\.\d{3}\s+\d\.\d{3} ± \d\.\d{3}\s+\d+\.\d$/);
     expect(lines.slice(1, 7).filter((l) => l.startsWith("zeroed"))).toHaveLength(3);
     expect(r.stdout).toMatch(/^recommended: --cut early --pooling (avg|max|avg\+max) \(CV AUC/m);
     expect(r.stdout).toMatch(/cuts: evenly spaced/);

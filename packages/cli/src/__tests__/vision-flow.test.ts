@@ -90,6 +90,12 @@ describe("graft pretrain → transfer → evaluate → predict (images)", () => 
       "head",
       "fine-tune",
     ]);
+    // each phase's freeze policy once, in core's phases; not per epoch, not again in the CLI's extra
+    expect(
+      manifest.phases.map((p: { name: string; freeze: string }) => `${p.name}:${p.freeze}`),
+    ).toEqual(["head:frozen", "fine-tune:top:1"]);
+    expect(manifest.schedule.some((e: object) => "freeze" in e)).toBe(false);
+    expect(manifest.extra.cli.phases).toBeUndefined();
     expect(tf.memory().numTensors).toBe(before);
   });
 

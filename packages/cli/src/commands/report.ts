@@ -57,7 +57,7 @@ export function reportCommand(run: Runner): Command {
           const wake = plugin.detection !== undefined && m.task.kind === "binary";
           const sections: Section[] = [
             { id: "model-card-section", title: "Model card", body: modelCard(m) },
-            { id: "curves", title: "Training curves", body: trainingCurves(m.schedule) },
+            { id: "curves", title: "Training curves", body: trainingCurves(m.schedule, m.phases) },
             { id: "confusion-section", title: "Confusion matrix", body: confusionTable(metrics) },
             wake
               ? { id: "det", title: "DET curve", body: detChart(metrics) }

@@ -1,5 +1,6 @@
 import type { GraftManifest, Json } from "@graft/core";
 
+import { finalFreeze, phasesOf } from "./phases.js";
 import { esc } from "./svg.js";
 
 /** The model card: provenance, data sizes, cut point, frozen layers, head, metrics, versions. */
@@ -9,13 +10,7 @@ export function modelCard(m: GraftManifest): string {
   const metrics = (m.metrics ?? {}) as Record<string, Json>;
   const counts = (cli["classCounts"] ?? {}) as Record<string, number>;
   const split = (cli["split"] ?? {}) as Record<string, number>;
-  const phases = (Array.isArray(cli["phases"]) ? cli["phases"] : []) as {
-    name: string;
-    epochs: number;
-    freeze: string;
-    learningRate: number | null;
-    backboneLrMult: number;
-  }[];
+  const phases = phasesOf(m);
   const featureIndex = m.backbone.layerNames.indexOf(m.backbone.featureLayer);
   const rows: [string, string][] = [
     ["task", `${m.task.kind}: ${m.task.labels.join(", ")}`],
@@ -41,12 +36,12 @@ export function modelCard(m: GraftManifest): string {
         ? phases
             .map(
               (ph) =>
-                `${ph.name}: ${ph.epochs} epochs, backbone ${ph.freeze}${ph.backboneLrMult !== 1 ? `, backbone lr × ${ph.backboneLrMult}` : ""}`,
+                `${ph.name}: ${ph.epochs} epochs, backbone ${ph.freeze}${(ph.backboneLrMult ?? 1) !== 1 ? `, backbone lr × ${ph.backboneLrMult}` : ""}`,
             )
             .join("; ")
         : String(m.freeze ?? "unknown"),
     ],
-    ["frozen at the end", String(m.freeze ?? "unknown")],
+    ["frozen at the end", finalFreeze(m)],
     [
       "m_B (task-B examples)",
       `${Object.values(counts).reduce((a, b) => a + b, 0) || String(m.extra?.["trainExamples"] ?? "?")} (${Object.entries(

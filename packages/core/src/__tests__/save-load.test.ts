@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { cutBackbone } from "../backbone/cut-backbone.js";
+import { cutBackbone, releaseUnusedLayers } from "../backbone/cut-backbone.js";
 import { loadBackbone } from "../backbone/load-backbone.js";
 import { loadEngine } from "../engine/load-engine.js";
 import { ConfigError } from "../errors.js";
@@ -18,6 +18,15 @@ import { separableData, taskAModel } from "./fixtures/tiny-models.js";
 
 const run = promisify(execFile);
 const task = { kind: "multiclass", labels: ["x0", "x1", "x2"] } as const;
+
+/** Every path in `json` whose last key is `key`, as dotted strings. */
+function pathsTo(json: unknown, key: string, at = ""): string[] {
+  if (typeof json !== "object" || json === null) return [];
+  return Object.entries(json).flatMap(([k, v]) => {
+    const here = at ? `${at}.${k}` : k;
+    return [...(k === key ? [here] : []), ...pathsTo(v, key, here)];
+  });
+}
 
 describe("TransferModel.save", () => {
   let dir: string;
@@ -72,5 +81,59 @@ describe("TransferModel.save", () => {
     expect(report.examples).toBe(20);
     expect(report.confusion?.flat().reduce((a, b) => a + b, 0)).toBe(20);
     tf.dispose([data.x, test.x]);
+  });
+
+  it("should record each phase's freeze policy exactly once and load it back", async () => {
+    const before = tf.memory().numTensors;
+    const source = taskAModel(5);
+    const backbone = cutBackbone(source, { at: "a_dense2" });
+    releaseUnusedLayers(source, backbone);
+    const model = createTransferModel({
+      backbone,
+      task: { kind: "binary", labels: ["n", "p"] },
+      head: denseHead({ units: [4] }),
+    });
+    const data = separableData(40, 2, 51);
+    await model.fit(data, {
+      phases: [
+        { name: "head", epochs: 2, learningRate: 0.01 },
+        { name: "fine-tune", epochs: 1, freeze: { top: 1 }, learningRate: 0.002, backboneLrMult: 0.1 },
+      ],
+    });
+    // A second fit keeps the policy the first one ended with.
+    await model.fit(data, { epochs: 1 });
+    const out = join(dir, "phases");
+    await model.save(out);
+
+    const json = JSON.parse(await readFile(join(out, "graft.json"), "utf8")) as Record<string, unknown>;
+    expect(pathsTo(json, "freeze")).toEqual(["freeze", "phases.0.freeze", "phases.1.freeze", "phases.2.freeze"]);
+    // The top level keeps the policy the model was created with.
+    expect(json["freeze"]).toBe("frozen");
+    const phases = [
+      { name: "head", freeze: "frozen", epochs: 2, learningRate: 0.01, backboneLrMult: 1 },
+      { name: "fine-tune", freeze: "top:1", epochs: 1, learningRate: 0.002, backboneLrMult: 0.1 },
+      { name: "phase 1", freeze: "top:1", epochs: 1, learningRate: 1e-3, backboneLrMult: 1 },
+    ];
+    expect(json["phases"]).toEqual(phases);
+    const schedule = json["schedule"] as Record<string, unknown>[];
+    expect(schedule.map((e) => `${String(e["phase"])}#${String(e["epoch"])}`)).toEqual([
+      "head#1",
+      "head#2",
+      "fine-tune#1",
+      "phase 1#1",
+    ]);
+    for (const e of schedule) expect(typeof e["loss"]).toBe("number");
+
+    const predictor = await loadPredictor(out);
+    expect(predictor.manifest.phases).toEqual(phases);
+    expect(predictor.manifest.freeze).toBe("frozen");
+    const x = tf.tensor2d([[1, 1, 0, 0, 0, 0, 0, 0]]);
+    const expected = model.predict(x);
+    const actual = predictor.predict(x);
+    expect(Array.from(await actual.data())).toEqual(Array.from(await expected.data()));
+    tf.dispose([x, expected, actual, data.x]);
+    predictor.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -38,12 +38,34 @@ export interface GraftManifest {
     layerNames: string[];
   };
   head: { spec: Json; layerNames: string[] };
+  /**
+   * The backbone's freeze policy when the model was created, before any
+   * phase ran. Each phase's own policy is in {@link phases}. (Files written
+   * before `phases` existed hold here the policy at save time, and repeat
+   * each phase's policy in every `schedule` entry.)
+   */
   freeze?: Json;
+  /** The training phases in the order they ran, each with its freeze policy, epochs and rates. */
+  phases?: ManifestPhase[];
+  /** Metrics per epoch: `{ phase, epoch, loss, accuracy, val_loss?, val_accuracy? }`. */
   schedule?: Json;
   metrics?: Json;
   /** Calibrated decision threshold (binary, multilabel). */
   threshold?: number;
   extra?: Record<string, Json>;
+}
+
+/** One training phase as recorded in `graft.json`. */
+export interface ManifestPhase {
+  name: string;
+  /** Freeze policy of the backbone during the phase (`"frozen"`, `"top:2"`, …). */
+  freeze: string;
+  /** Epochs it trained. */
+  epochs: number;
+  /** Learning rate of the head. */
+  learningRate: number;
+  /** Learning rate of the unfrozen backbone layers, as a multiple of the head's. */
+  backboneLrMult: number;
 }
 
 /** Reads and validates `graft.json` in a saved model directory. */
@@ -154,9 +176,31 @@ export function validateManifest(json: unknown, file: string): GraftManifest {
     '"image", "audio" or "tensor"',
     json["inputSpec"] === undefined,
   );
+  check(
+    "phases",
+    isPhases,
+    "a list of { name, freeze, epochs, learningRate, backboneLrMult }",
+    true,
+  );
   check("threshold", (v) => typeof v === "number" && Number.isFinite(v), "a number", true);
   check("extra", isObject, "an object", true);
   return json as unknown as GraftManifest;
+}
+
+function isPhases(value: unknown): boolean {
+  const isNumber = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (p) =>
+        isObject(p) &&
+        typeof p["name"] === "string" &&
+        typeof p["freeze"] === "string" &&
+        isNumber(p["epochs"]) &&
+        isNumber(p["learningRate"]) &&
+        isNumber(p["backboneLrMult"]),
+    )
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -74,19 +74,3 @@ export function rankCandidates(results: readonly ExploredCandidate[]): ExploredC
     (a, b) => b.auc.mean - a.auc.mean || b.accuracy.mean - a.accuracy.mean || a.size - b.size,
   );
 }
-
-/** The explorer's results as table rows (strings), best first, with a header row. */
-export function exploreTable(results: readonly ExploredCandidate[]): string[][] {
-  const pm = (s: { mean: number; std: number }) => `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`;
-  return [
-    ["cut", "pooling", "features", "CV accuracy", "CV AUC", "seconds"],
-    ...results.map((r) => [
-      r.cut,
-      r.pooling,
-      String(r.size),
-      pm(r.accuracy),
-      pm(r.auc),
-      r.seconds.toFixed(1),
-    ]),
-  ];
-}

@@ -7,7 +7,7 @@ export {
   stratifiedFolds,
 } from "./cross-validate.js";
 export type { CrossValidateOptions, CrossValidation, Spread } from "./cross-validate.js";
-export { exploreFeatures, exploreTable, rankCandidates } from "./explore.js";
+export { exploreFeatures, rankCandidates } from "./explore.js";
 export type { ExploredCandidate, ExploreOptions, FeatureCandidate } from "./explore.js";
 export {
   featuresOf,

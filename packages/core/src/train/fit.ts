@@ -10,6 +10,7 @@ import {
 import type { Backbone, Dataset, Json, Task } from "../types.js";
 import type { FitOptions, TrainingPhase } from "./options.js";
 import { validateFitOptions } from "./options.js";
+import { phaseRecords, type PhaseRecord } from "./phase-records.js";
 import { runPhase, type FitRun } from "./phase-runner.js";
 import { ProgressReporter } from "./progress.js";
 import { releaseCheckpoint, resumeFrom, runFingerprint } from "./resume.js";
@@ -43,6 +44,8 @@ export interface TrainingHistory {
   readonly epochs: readonly EpochRecord[];
   /** Why training ended before the schedule did, if it did. */
   readonly stopped?: "aborted" | "early-stopping";
+  /** The phases that trained, each with its freeze policy and rates. */
+  readonly phases: readonly PhaseRecord[];
   readonly trainExamples: number;
   readonly validationExamples: number;
 }
@@ -125,6 +128,7 @@ export async function fit(
   return {
     epochs: records,
     ...(stopped ? { stopped } : {}),
+    phases: phaseRecords(phases, records, learningRate),
     trainExamples: train.size,
     validationExamples: validation?.size ?? 0,
   };

@@ -10,6 +10,7 @@ import type { EpochRecord, Trainable, TrainingHistory } from "./fit.js";
 import { resolveMicroBatch } from "./memory-budget.js";
 import type { FitOptions, TrainingPhase } from "./options.js";
 import { createParamGroup, disposeParamGroups, type ParamGroup } from "./param-groups.js";
+import { phaseName } from "./phase-records.js";
 import type { PhaseInfo, ProgressReporter } from "./progress.js";
 import { checkpointAfterEpoch, firstEpoch, type Resumed } from "./resume.js";
 
@@ -88,7 +89,7 @@ export async function runPhase(
     : undefined;
   const info: PhaseInfo = {
     phase: phaseIndex + 1,
-    phaseName: phase.name ?? `phase ${phaseIndex + 1}`,
+    phaseName: phaseName(phase, phaseIndex),
     phases: run.phases,
     epochs: phase.epochs,
     cachedFeatures: useCache,

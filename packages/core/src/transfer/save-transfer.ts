@@ -19,8 +19,9 @@ export interface SaveOptions {
 /**
  * Writes the whole model (plain TF.js Layers format) and `graft.json` to
  * `dir`, atomically. The manifest records what is needed to predict (task,
- * labels, preprocessing) and to transfer again (cut point, provenance, the
- * number of examples it was trained on).
+ * labels, preprocessing), to transfer again (cut point, provenance, the
+ * number of examples it was trained on) and how it was trained (each phase
+ * once, with its freeze policy; metrics per epoch).
  */
 export function saveTransferModel(transfer: TransferModel, dir: string, options: SaveOptions = {}): Promise<GraftManifest> {
   const { backbone, head } = transfer;
@@ -40,8 +41,10 @@ export function saveTransferModel(transfer: TransferModel, dir: string, options:
       layerNames: backbone.model.layers.map((l) => l.name),
     },
     head: { spec: head.spec, layerNames: head.layers.map((l) => l.name) },
-    freeze: formatFreezePolicy(transfer.freezePolicy),
-    schedule: transfer.history.flatMap((h) => h.epochs.map((e) => ({ phase: e.phase, epoch: e.epoch, freeze: e.freeze, ...e.metrics }))) as Json,
+    // The policy at creation; each phase records its own once, in `phases`.
+    freeze: formatFreezePolicy(transfer.initialFreezePolicy),
+    phases: transfer.history.flatMap((h) => h.phases.map((p) => ({ ...p }))),
+    schedule: transfer.history.flatMap((h) => h.epochs.map((e) => ({ phase: e.phase, epoch: e.epoch, ...e.metrics }))) as Json,
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
     extra: { trainExamples, ...(last?.stopped ? { stopped: last.stopped } : {}), ...options.extra },

@@ -43,6 +43,7 @@ export class TransferModel {
   readonly head: Head;
   readonly history: TrainingHistory[] = [];
   private policy: FreezePolicy = "frozen";
+  private initialPolicy: FreezePolicy | undefined;
 
   /** @internal use {@link createTransferModel}. */
   constructor(
@@ -67,10 +68,17 @@ export class TransferModel {
     return this.policy;
   }
 
+  /** The freeze policy the model was created with, before any training phase changed it. */
+  get initialFreezePolicy(): FreezePolicy {
+    return this.initialPolicy ?? this.policy;
+  }
+
   /** Freezes the backbone by `policy`; returns the names of backbone layers with weights that now train. */
   freeze(policy: FreezePolicy): string[] {
     const trainable = applyFreezePolicy(this.backbone.model, policy);
     this.policy = policy;
+    // createTransferModel makes the first call, with the policy the model is created with.
+    this.initialPolicy ??= policy;
     return trainable;
   }
 

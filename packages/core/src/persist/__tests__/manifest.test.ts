@@ -58,6 +58,19 @@ describe("validateManifest", () => {
     expect(() => validateManifest({ ...valid, threshold: "high" }, "graft.json")).toThrow(
       /"threshold" should be a number/,
     );
+    const phase = {
+      name: "head",
+      freeze: "frozen",
+      epochs: 2,
+      learningRate: 0.01,
+      backboneLrMult: 1,
+    };
+    expect(validateManifest({ ...valid, phases: [phase] }, "graft.json").phases).toEqual([phase]);
+    expect(() =>
+      validateManifest({ ...valid, phases: [{ ...phase, freeze: { top: 1 } }] }, "graft.json"),
+    ).toThrow(
+      /"phases" should be a list of \{ name, freeze, epochs, learningRate, backboneLrMult \}/,
+    );
   });
 
   it("should refuse a format newer than supported and say how to upgrade", () => {
