@@ -12,6 +12,7 @@ import { createTransferModel, tensorDataset } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
 import type { RouteScores, WakeResult } from "../evaluate.js";
+import { splitNearMisses } from "../near-misses.js";
 import { summariseScores } from "../evaluate.js";
 import { WAKE_TASK } from "../wakeword.js";
 import type { EmbeddedStream, EmbeddingData } from "./data.js";
@@ -145,7 +146,12 @@ export function measureEmbeddingRoute(
   const calibrationFrr = (smoothing: number): number =>
     evaluateWakeWord({
       positiveScores: peaks(calibrationWindows, smoothing),
-      negativeStream: calibrationStream,
+      // The same everyday audio the threshold is calibrated on (see summariseScores).
+      negativeStream: splitNearMisses(
+        calibrationStream,
+        data.calibrationStream.placements,
+        smoothing,
+      ).everyday,
       detection: { smoothing, refractorySeconds: 1 },
       targetFaPerHour: measure.targetFaPerHour,
     }).calibration.frr;
@@ -154,6 +160,7 @@ export function measureEmbeddingRoute(
   const scores: RouteScores = {
     calibrationPositives: peaks(calibrationWindows, smoothing),
     calibrationStream,
+    calibrationPlacements: data.calibrationStream.placements,
     testPositives: peaks(testWindows, smoothing),
     testStream: streamScores(embedding, head, data.testStream),
     testPlacements: data.testStream.placements,
