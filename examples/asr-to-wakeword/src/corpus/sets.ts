@@ -93,8 +93,9 @@ export function allTestPositiveUtterances(
 
 /**
  * The speech-embedding route's task B speech: the wake phrase by the task B
- * espeak-ng voices and by the training flite voices; negatives (near misses
- * and other words, alternating) by every voice but the test voices, flite's
+ * espeak-ng voices and by the training flite voices; negatives (half
+ * sentences, a quarter near misses, a quarter single words: everyday speech
+ * is mostly sentences) by every voice but the test voices, flite's
  * training voices among them, so no voice is heard only saying the wake
  * phrase; and near misses alone, each by many voices.
  */
@@ -120,7 +121,7 @@ export function embeddingTrainUtterances(
   const negatives = Array.from({ length: 1200 }, (_, i) => {
     const flite = i % 6 === 5;
     return {
-      text: pick(i % 2 === 0 ? CONFUSERS : ordinary),
+      text: pick([CONFUSERS, SENTENCES, SENTENCES, ordinary][i % 4] as readonly string[]),
       voice: flite ? randomFliteVoice(FLITE_TRAIN_VOICES, random) : randomVoice(known, random),
     };
   });
