@@ -155,8 +155,8 @@ async function compareRoute(
         layers: o.fineTune,
         epochs: o.fineTuneEpochs,
         learningRate: o.fineTuneLr,
-        patience: o.patience,
-        validation: 0.2,
+        backboneLrMult: o.backboneLrMult,
+        augment: true,
       },
       settings,
     );

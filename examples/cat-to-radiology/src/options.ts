@@ -19,12 +19,12 @@ export interface DemoOptions {
   headEpochs: number;
   /** Fine-tune this many top backbone layers (with weights) after the frozen head; 0 = off. */
   fineTune: number;
-  /** Most fine-tuning epochs (early stopping may end sooner). */
+  /** Fine-tuning epochs (a fixed number, chosen on a development set). */
   fineTuneEpochs: number;
-  /** Head learning rate while fine-tuning; the backbone gets a tenth. */
+  /** Head learning rate while fine-tuning. */
   fineTuneLr: number;
-  /** Early-stopping patience of the fine-tuning, in epochs. */
-  patience: number;
+  /** The unfrozen backbone layers learn at the head's rate times this. */
+  backboneLrMult: number;
   /** Epochs of the from-scratch baseline. */
   scratchEpochs: number;
   /** Image side of the from-scratch baseline. */
@@ -49,9 +49,9 @@ const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic
   --seed N               seed of data and training (default 1)
   --head-epochs N        epochs of the new output layer (default 60)
   --fine-tune N          then fine-tune the top N backbone layers with weights (default 8; 0: off)
-  --fine-tune-epochs N   most fine-tuning epochs, early stopping may end sooner (default 8)
-  --fine-tune-lr X       head learning rate while fine-tuning, backbone a tenth (default 0.001)
-  --patience N           early-stopping patience on 20 % of the training images (default 3)
+  --fine-tune-epochs N   fine-tuning epochs (default 8)
+  --fine-tune-lr X       head learning rate while fine-tuning (default 0.001)
+  --backbone-lr-mult X   backbone learning rate = head's × X (default 0.1)
   --scratch-epochs N     epochs of the from-scratch baseline (default 15)
   --scratch-size N       image side of the from-scratch baseline (default 96)
   --full                 Fashion-MNIST: pre-train on all 60 000 images, 10 epochs
@@ -75,7 +75,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       "fine-tune": { type: "string", default: "8" },
       "fine-tune-epochs": { type: "string", default: "8" },
       "fine-tune-lr": { type: "string", default: "0.001" },
-      patience: { type: "string", default: "3" },
+      "backbone-lr-mult": { type: "string", default: "0.1" },
       "scratch-epochs": { type: "string", default: "15" },
       "scratch-size": { type: "string", default: "96" },
       full: { type: "boolean", default: false },
@@ -119,7 +119,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     fineTune: int("fine-tune", 0),
     fineTuneEpochs: int("fine-tune-epochs", 1),
     fineTuneLr: positive("fine-tune-lr"),
-    patience: int("patience", 1),
+    backboneLrMult: positive("backbone-lr-mult"),
     scratchEpochs: int("scratch-epochs", 1),
     scratchSize: int("scratch-size", 32),
     full: values.full,
