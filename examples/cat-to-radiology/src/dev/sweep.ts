@@ -48,7 +48,12 @@ for (const arg of process.argv.slice(2)) {
   const size = s.size ?? (s.scratch ? 96 : 224);
   const train = await radiographData(trainSet, size, 3);
   const dev = await radiographData(devSet, size, 3);
-  const settings = { seed: 1 };
+  const settings = {
+    seed: 1,
+    log: (line: string) => {
+      if (line) console.log(`  ${line}`);
+    },
+  };
   const aucs: string[] = [];
   let result: string;
   if (s.scratch) {
