@@ -48,7 +48,7 @@ const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic
   --test N               test radiographs (default 500)
   --seed N               seed of data and training (default 1)
   --head-epochs N        epochs of the new output layer (default 60)
-  --fine-tune N          then fine-tune the top N backbone layers with weights (default 8; 0: off)
+  --fine-tune N          then fine-tune the top N backbone layers with weights (default 16; 0: off)
   --fine-tune-epochs N   fine-tuning epochs (default 8)
   --fine-tune-lr X       head learning rate while fine-tuning (default 0.001)
   --backbone-lr-mult X   backbone learning rate = head's × X (default 0.1)
@@ -72,7 +72,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       test: { type: "string", default: "500" },
       seed: { type: "string", default: "1" },
       "head-epochs": { type: "string", default: "60" },
-      "fine-tune": { type: "string", default: "8" },
+      "fine-tune": { type: "string", default: "16" },
       "fine-tune-epochs": { type: "string", default: "8" },
       "fine-tune-lr": { type: "string", default: "0.001" },
       "backbone-lr-mult": { type: "string", default: "0.1" },
