@@ -125,8 +125,10 @@ async function compareRoute(
         seconds: Number(c.seconds.toFixed(2)),
       })),
     };
+    const cut = o.cut === "auto" ? { layer: best.cut, pooling: best.pooling as Pooling } : o.cut;
+    if (o.cut !== "auto") log(`explorer: overridden by --cut ${cut.layer}:${cut.pooling}`);
     picked = {
-      backbone: await imagenetBackbone(o.size, best.cut, best.pooling as Pooling),
+      backbone: await imagenetBackbone(o.size, cut.layer, cut.pooling),
       alpha: 1,
       pretraining: null,
     };

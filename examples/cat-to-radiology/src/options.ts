@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
+import type { Pooling } from "@graft/core";
+
 /** Which backbone task A provides. */
 export type Route = "imagenet" | "fashion" | "both";
 
@@ -10,6 +12,8 @@ export interface DemoOptions {
   route: Route;
   /** Side of the images task B trains on (transfer and scratch alike). */
   size: number;
+  /** Route 1's cut: the explorer's recommendation, or a layer and pooling given as `layer:pooling`. */
+  cut: "auto" | { layer: string; pooling: Pooling };
   /** Training radiographs (the story's 100). */
   train: number;
   /** Held-out test radiographs. */
@@ -44,6 +48,7 @@ const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic
 
   --route imagenet|fashion|both   task A backbone (default imagenet)
   --size N               task B image side of the transfer (default 224)
+  --cut auto|LAYER:POOL  route 1's cut: the explorer's pick, or e.g. out_relu:avg (default auto)
   --train N              training radiographs (default 100)
   --test N               test radiographs (default 500)
   --seed N               seed of data and training (default 1)
@@ -68,6 +73,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     options: {
       route: { type: "string", default: "imagenet" },
       size: { type: "string", default: "224" },
+      cut: { type: "string", default: "auto" },
       train: { type: "string", default: "100" },
       test: { type: "string", default: "500" },
       seed: { type: "string", default: "1" },
@@ -112,6 +118,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   return {
     route,
     size: int("size", 32),
+    cut: parseCut(values.cut),
     train: int("train", 4),
     test: int("test", 4),
     seed: int("seed", 0),
@@ -128,4 +135,15 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     gradCam: int("grad-cam", 0),
     out: resolve(values.out),
   };
+}
+
+function parseCut(text: string): DemoOptions["cut"] {
+  if (text === "auto") return "auto";
+  const [layer, pooling] = text.split(":");
+  if (!layer || (pooling !== "avg" && pooling !== "max" && pooling !== "avg+max")) {
+    throw new Error(
+      `--cut must be "auto" or LAYER:POOLING with pooling avg, max or avg+max (e.g. out_relu:avg), got "${text}".`,
+    );
+  }
+  return { layer, pooling };
 }
