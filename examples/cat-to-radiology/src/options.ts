@@ -47,8 +47,8 @@ export interface DemoOptions {
 const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic skull radiographs
 
   --route imagenet|fashion|both   task A backbone (default imagenet)
-  --size N               task B image side of the transfer (default 224)
-  --cut auto|LAYER:POOL  route 1's cut: the explorer's pick, or e.g. out_relu:avg (default auto)
+  --size N               task B image side of the transfer (default 96)
+  --cut auto|LAYER:POOL  route 1's cut: auto = the explorer's pick (default out_relu:avg, chosen on a dev set)
   --train N              training radiographs (default 100)
   --test N               test radiographs (default 500)
   --seed N               seed of data and training (default 1)
@@ -72,8 +72,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     args: [...argv],
     options: {
       route: { type: "string", default: "imagenet" },
-      size: { type: "string", default: "224" },
-      cut: { type: "string", default: "auto" },
+      size: { type: "string", default: "96" },
+      cut: { type: "string", default: "out_relu:avg" },
       train: { type: "string", default: "100" },
       test: { type: "string", default: "500" },
       seed: { type: "string", default: "1" },
