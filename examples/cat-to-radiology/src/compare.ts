@@ -162,7 +162,10 @@ async function run(
   test: RadiographData,
   phases: TrainingPhase[],
   { seed, batchSize = 16, log }: RunSettings,
-  { onEpochEnd, ...extra }: Omit<FitOptions, "phases" | "batchSize" | "seed" | "onProgress"> & {
+  {
+    onEpochEnd,
+    ...extra
+  }: Omit<FitOptions, "phases" | "batchSize" | "seed" | "onProgress"> & {
     onEpochEnd?: (epoch: number) => void;
   },
   recalibrate = false,

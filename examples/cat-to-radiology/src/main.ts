@@ -169,7 +169,9 @@ async function compareRoute(
     `scratch: the same MobileNetV2 (alpha ${alpha}, ${o.scratchSize} px), random weights, ${o.scratchEpochs} epochs …`,
   );
   const sameSize = o.scratchSize === o.size;
-  const scratchTrain = sameSize ? trainData : await radiographData(trainSet, o.scratchSize, channels);
+  const scratchTrain = sameSize
+    ? trainData
+    : await radiographData(trainSet, o.scratchSize, channels);
   const scratchTest = sameSize ? testData : await radiographData(testSet, o.scratchSize, channels);
   const scratchBackbone = mobileNetV2({
     alpha,

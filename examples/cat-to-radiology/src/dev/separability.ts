@@ -29,8 +29,16 @@ const poolings: CandidatePooling[] = ["avg", "max", "avg+max"];
 
 const engine = await loadEngine();
 console.log(engine.description);
-const pool = await generateRadiographs({ outDir: values.out, count: Number(values.pool), seed: 3001 });
-const dev = await generateRadiographs({ outDir: values.out, count: Number(values.dev), seed: 5001 });
+const pool = await generateRadiographs({
+  outDir: values.out,
+  count: Number(values.pool),
+  seed: 3001,
+});
+const dev = await generateRadiographs({
+  outDir: values.out,
+  count: Number(values.dev),
+  seed: 5001,
+});
 console.log(`lesion radius in pixels at ${size} px: ${radiusSummary(pool, size)}`);
 
 const started = performance.now();
@@ -41,7 +49,9 @@ model.dispose();
 console.log(`features of ${pool.length + dev.length} images in ${seconds(started)} s`);
 
 const devPositives = dev.map((r) => r.label === 1);
-console.log(`cut                    pooling  ${trainCounts.map((n) => `n=${n}`.padStart(8)).join(" ")}`);
+console.log(
+  `cut                    pooling  ${trainCounts.map((n) => `n=${n}`.padStart(8)).join(" ")}`,
+);
 for (const [i, candidate] of poolFeatures.entries()) {
   const aucs = trainCounts.map((n) => {
     const x = candidate.slice([0, 0], [n, -1]);
@@ -59,10 +69,14 @@ for (const [i, candidate] of poolFeatures.entries()) {
   });
   const cut = MOBILENET_V2_CUTS[Math.floor(i / poolings.length)] ?? "?";
   const pooling = poolings[i % poolings.length] ?? "?";
-  console.log(`${cut.padEnd(22)} ${pooling.padEnd(8)} ${aucs.map((a) => a.toFixed(3).padStart(8)).join(" ")}`);
+  console.log(
+    `${cut.padEnd(22)} ${pooling.padEnd(8)} ${aucs.map((a) => a.toFixed(3).padStart(8)).join(" ")}`,
+  );
 }
 tf.dispose([...poolFeatures, ...devFeatures]);
-console.log(`dev AUC on ${dev.length} images; total ${seconds(started)} s; tensors ${tf.memory().numTensors}`);
+console.log(
+  `dev AUC on ${dev.length} images; total ${seconds(started)} s; tensors ${tf.memory().numTensors}`,
+);
 
 /** Features of every (cut, pooling), decoded in chunks so the pool never sits in memory whole. */
 async function features(records: readonly RadiographRecord[]): Promise<tf.Tensor2D[]> {
@@ -76,7 +90,12 @@ async function features(records: readonly RadiographRecord[]): Promise<tf.Tensor
     data.data.dispose();
     chunks.push(candidates.map((c) => c.features));
   }
-  const all = (chunks[0] ?? []).map((_, i) => tf.concat(chunks.map((c) => c[i] as tf.Tensor2D), 0));
+  const all = (chunks[0] ?? []).map((_, i) =>
+    tf.concat(
+      chunks.map((c) => c[i] as tf.Tensor2D),
+      0,
+    ),
+  );
   tf.dispose(chunks.flat());
   return all;
 }

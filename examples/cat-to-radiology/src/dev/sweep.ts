@@ -57,7 +57,13 @@ for (const arg of process.argv.slice(2)) {
   const aucs: string[] = [];
   let result: string;
   if (s.scratch) {
-    const backbone = mobileNetV2({ alpha: 1, inputSize: size, channels: 3, pooling: "avg", seed: 1 });
+    const backbone = mobileNetV2({
+      alpha: 1,
+      inputSize: size,
+      channels: 3,
+      pooling: "avg",
+      seed: 1,
+    });
     const scratch = await runScratch(backbone, train, dev, { ...settings, epochs: s.epochs ?? 15 });
     result = `scratch ${auc(scratch.report.macroAuc)}`;
     scratch.model.dispose();
