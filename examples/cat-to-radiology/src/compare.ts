@@ -67,21 +67,25 @@ export async function runTransfer(
 export interface FineTuneSettings {
   /** Backbone layers with weights unfrozen, counted from the cut down. */
   readonly layers: number;
+  /** A fixed number of epochs (chosen on a development set, no early stopping on 100 images). */
   readonly epochs: number;
-  /** Learning rate of the output layer; the backbone gets a tenth of it. */
+  /** Learning rate of the output layer. */
   readonly learningRate: number;
-  /** Epochs without a better validation loss before stopping (best weights kept). */
-  readonly patience: number;
-  /** Fraction of the training images held out for early stopping. */
-  readonly validation: number;
+  /** The unfrozen backbone layers learn at `learningRate × backboneLrMult`. */
+  readonly backboneLrMult: number;
+  /** Random flips, rotations, crops and exposure changes on every batch, through the trunk. */
+  readonly augment: boolean;
+  /** Called after every epoch, synchronously (a development script scores the model here). */
+  readonly afterEpoch?: (epoch: number, model: TransferModel) => void;
 }
 
 /**
- * Fine-tunes a frozen-head transfer model in place: the top `layers`
- * backbone layers learn at a tenth of the head's rate, BatchNormalization
- * keeps its pre-trained statistics (100 images give poor batch statistics),
- * every batch is augmented through the trunk, and early stopping watches a
- * stratified split of the training images only.
+ * Fine-tunes a frozen-head transfer model in place: its output layer has
+ * already been fitted on frozen features, then the top `layers` backbone
+ * layers learn too, at `backboneLrMult` of the head's rate, for a fixed
+ * number of epochs. BatchNormalization runs on its pre-trained statistics
+ * (100 images give poor batch statistics) and, with `augment`, every batch is
+ * augmented on its way through the trunk.
  */
 export async function runFineTune(
   transfer: RunResult,
@@ -98,21 +102,22 @@ export async function runFineTune(
     contrast: 0.15,
     seed: settings.seed,
   });
+  const backboneLr = tune.learningRate * tune.backboneLrMult;
   const phases: TrainingPhase[] = [
     {
       name: `top ${tune.layers} layers`,
       epochs: tune.epochs,
       freeze: { top: tune.layers },
       learningRate: tune.learningRate,
-      backboneLrMult: 0.1,
+      backboneLrMult: tune.backboneLrMult,
     },
   ];
-  const what = `${transfer.description.replace(/, backbone frozen$/, "")}, then top ${tune.layers} backbone layers at lr ${tune.learningRate * 0.1} (head ${tune.learningRate}), BN frozen, augmented, ≤ ${tune.epochs} epochs with early stopping on ${Math.round(tune.validation * 100)} % of the training images`;
+  const what = `${transfer.description.replace(/, backbone frozen$/, "")}, then top ${tune.layers} backbone layers at lr ${backboneLr.toPrecision(2)} (head ${tune.learningRate}), BN frozen, ${tune.augment ? "augmented, " : ""}${tune.epochs} epochs`;
+  const { afterEpoch } = tune;
   return run("fine-tuned", what, transfer.model, train, test, phases, settings, {
     freezeBatchNorm: true,
-    augment: (x) => augment(x as tf.Tensor4D),
-    validation: tune.validation,
-    earlyStopping: { patience: tune.patience, monitor: "val_loss", restoreBest: true },
+    ...(tune.augment ? { augment: (x: tf.Tensor) => augment(x as tf.Tensor4D) } : {}),
+    ...(afterEpoch ? { onEpochEnd: (epoch: number) => afterEpoch(epoch, transfer.model) } : {}),
   });
 }
 
@@ -157,7 +162,12 @@ async function run(
   test: RadiographData,
   phases: TrainingPhase[],
   { seed, batchSize = 16, log }: RunSettings,
-  extra: Omit<FitOptions, "phases" | "batchSize" | "seed" | "onProgress">,
+  {
+    onEpochEnd,
+    ...extra
+  }: Omit<FitOptions, "phases" | "batchSize" | "seed" | "onProgress"> & {
+    onEpochEnd?: (epoch: number) => void;
+  },
   recalibrate = false,
 ): Promise<RunResult> {
   const started = performance.now();
@@ -166,7 +176,10 @@ async function run(
     phases,
     batchSize,
     seed,
-    onProgress: (event) => log?.(progressLine(kind, event)),
+    onProgress: (event) => {
+      log?.(progressLine(kind, event));
+      if (event.type === "epoch-end") onEpochEnd?.(event.epoch);
+    },
   });
   const recalibrated = recalibrate ? await recalibrateBatchNorm(model.model, train.data) : 0;
   if (recalibrated > 0)

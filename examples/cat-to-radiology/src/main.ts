@@ -125,8 +125,10 @@ async function compareRoute(
         seconds: Number(c.seconds.toFixed(2)),
       })),
     };
+    const cut = o.cut === "auto" ? { layer: best.cut, pooling: best.pooling as Pooling } : o.cut;
+    if (o.cut !== "auto") log(`explorer: overridden by --cut ${cut.layer}:${cut.pooling}`);
     picked = {
-      backbone: await imagenetBackbone(o.size, best.cut, best.pooling as Pooling),
+      backbone: await imagenetBackbone(o.size, cut.layer, cut.pooling),
       alpha: 1,
       pretraining: null,
     };
@@ -155,8 +157,8 @@ async function compareRoute(
         layers: o.fineTune,
         epochs: o.fineTuneEpochs,
         learningRate: o.fineTuneLr,
-        patience: o.patience,
-        validation: 0.2,
+        backboneLrMult: o.backboneLrMult,
+        augment: true,
       },
       settings,
     );
@@ -167,7 +169,9 @@ async function compareRoute(
     `scratch: the same MobileNetV2 (alpha ${alpha}, ${o.scratchSize} px), random weights, ${o.scratchEpochs} epochs …`,
   );
   const sameSize = o.scratchSize === o.size;
-  const scratchTrain = sameSize ? trainData : await radiographData(trainSet, o.scratchSize, channels);
+  const scratchTrain = sameSize
+    ? trainData
+    : await radiographData(trainSet, o.scratchSize, channels);
   const scratchTest = sameSize ? testData : await radiographData(testSet, o.scratchSize, channels);
   const scratchBackbone = mobileNetV2({
     alpha,

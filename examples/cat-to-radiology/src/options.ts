@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
+import type { Pooling } from "@graft/core";
+
 /** Which backbone task A provides. */
 export type Route = "imagenet" | "fashion" | "both";
 
@@ -10,6 +12,8 @@ export interface DemoOptions {
   route: Route;
   /** Side of the images task B trains on (transfer and scratch alike). */
   size: number;
+  /** Route 1's cut: the explorer's recommendation, or a layer and pooling given as `layer:pooling`. */
+  cut: "auto" | { layer: string; pooling: Pooling };
   /** Training radiographs (the story's 100). */
   train: number;
   /** Held-out test radiographs. */
@@ -19,12 +23,12 @@ export interface DemoOptions {
   headEpochs: number;
   /** Fine-tune this many top backbone layers (with weights) after the frozen head; 0 = off. */
   fineTune: number;
-  /** Most fine-tuning epochs (early stopping may end sooner). */
+  /** Fine-tuning epochs (a fixed number, chosen on a development set). */
   fineTuneEpochs: number;
-  /** Head learning rate while fine-tuning; the backbone gets a tenth. */
+  /** Head learning rate while fine-tuning. */
   fineTuneLr: number;
-  /** Early-stopping patience of the fine-tuning, in epochs. */
-  patience: number;
+  /** The unfrozen backbone layers learn at the head's rate times this. */
+  backboneLrMult: number;
   /** Epochs of the from-scratch baseline. */
   scratchEpochs: number;
   /** Image side of the from-scratch baseline. */
@@ -43,15 +47,16 @@ export interface DemoOptions {
 const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic skull radiographs
 
   --route imagenet|fashion|both   task A backbone (default imagenet)
-  --size N               task B image side of the transfer (default 224)
+  --size N               task B image side of the transfer (default 96)
+  --cut auto|LAYER:POOL  route 1's cut: auto = the explorer's pick (default out_relu:avg, chosen on a dev set)
   --train N              training radiographs (default 100)
   --test N               test radiographs (default 500)
   --seed N               seed of data and training (default 1)
   --head-epochs N        epochs of the new output layer (default 60)
-  --fine-tune N          then fine-tune the top N backbone layers with weights (default 8; 0: off)
-  --fine-tune-epochs N   most fine-tuning epochs, early stopping may end sooner (default 8)
-  --fine-tune-lr X       head learning rate while fine-tuning, backbone a tenth (default 0.001)
-  --patience N           early-stopping patience on 20 % of the training images (default 3)
+  --fine-tune N          then fine-tune the top N backbone layers with weights (default 16; 0: off)
+  --fine-tune-epochs N   fine-tuning epochs (default 8)
+  --fine-tune-lr X       head learning rate while fine-tuning (default 0.001)
+  --backbone-lr-mult X   backbone learning rate = head's × X (default 0.1)
   --scratch-epochs N     epochs of the from-scratch baseline (default 15)
   --scratch-size N       image side of the from-scratch baseline (default 96)
   --full                 Fashion-MNIST: pre-train on all 60 000 images, 10 epochs
@@ -67,15 +72,16 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     args: [...argv],
     options: {
       route: { type: "string", default: "imagenet" },
-      size: { type: "string", default: "224" },
+      size: { type: "string", default: "96" },
+      cut: { type: "string", default: "out_relu:avg" },
       train: { type: "string", default: "100" },
       test: { type: "string", default: "500" },
       seed: { type: "string", default: "1" },
       "head-epochs": { type: "string", default: "60" },
-      "fine-tune": { type: "string", default: "8" },
+      "fine-tune": { type: "string", default: "16" },
       "fine-tune-epochs": { type: "string", default: "8" },
       "fine-tune-lr": { type: "string", default: "0.001" },
-      patience: { type: "string", default: "3" },
+      "backbone-lr-mult": { type: "string", default: "0.1" },
       "scratch-epochs": { type: "string", default: "15" },
       "scratch-size": { type: "string", default: "96" },
       full: { type: "boolean", default: false },
@@ -112,6 +118,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   return {
     route,
     size: int("size", 32),
+    cut: parseCut(values.cut),
     train: int("train", 4),
     test: int("test", 4),
     seed: int("seed", 0),
@@ -119,7 +126,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     fineTune: int("fine-tune", 0),
     fineTuneEpochs: int("fine-tune-epochs", 1),
     fineTuneLr: positive("fine-tune-lr"),
-    patience: int("patience", 1),
+    backboneLrMult: positive("backbone-lr-mult"),
     scratchEpochs: int("scratch-epochs", 1),
     scratchSize: int("scratch-size", 32),
     full: values.full,
@@ -128,4 +135,15 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     gradCam: int("grad-cam", 0),
     out: resolve(values.out),
   };
+}
+
+function parseCut(text: string): DemoOptions["cut"] {
+  if (text === "auto") return "auto";
+  const [layer, pooling] = text.split(":");
+  if (!layer || (pooling !== "avg" && pooling !== "max" && pooling !== "avg+max")) {
+    throw new Error(
+      `--cut must be "auto" or LAYER:POOLING with pooling avg, max or avg+max (e.g. out_relu:avg), got "${text}".`,
+    );
+  }
+  return { layer, pooling };
 }
