@@ -70,12 +70,14 @@ export { collectBatches, subsetDataset, tensorDataset } from "./data/tensor-data
 export { createRng, stratifiedSplit } from "./data/index.js";
 
 export {
+  crossValidateProbe,
   evenlySpacedCuts,
   exploreFeatures,
   featuresOf,
   multiCutFeatures,
   randomlyInitialised,
   rawInputs,
+  trainSoftmaxProbe,
 } from "./probe/index.js";
 export type {
   CandidatePooling,
@@ -85,11 +87,13 @@ export type {
   ExploreOptions,
   FeatureCandidate,
   MultiCutFeaturesOptions,
+  SoftmaxProbe,
+  SoftmaxProbeOptions,
   Spread,
 } from "./probe/index.js";
 export type { Rng, Split, SplitOptions } from "./data/index.js";
 
-export { evaluatePredictions } from "./evaluate/index.js";
+export { auc, evaluatePredictions, rocCurve } from "./evaluate/index.js";
 export type {
   ClassMetrics,
   ClassRoc,
