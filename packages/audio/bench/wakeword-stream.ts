@@ -39,6 +39,8 @@ run(1); // warm-up: kernels, buffers
 const live = run(1);
 console.log(`${seconds.toFixed(0)} s of audio, ${live.scores} scores (one per 80 ms)`);
 console.log(`bench wakeword stream: rtf ${live.rtf.toFixed(4)}`);
+const paired = run(2);
+console.log(`bench wakeword stream (network every 160 ms): rtf ${paired.rtf.toFixed(4)}`);
 const batched = run(64);
 console.log(`bench wakeword stream (network every 5.12 s): rtf ${batched.rtf.toFixed(4)}`);
 const windows = run(1, false);
