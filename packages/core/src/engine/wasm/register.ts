@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 // Stock wasm kernels must be registered before graft replaces some of them.
 import "@tensorflow/tfjs-backend-wasm";
 
+import { createBatchMatMulConfig } from "./batch-mat-mul.js";
 import { createBatchNormConfig } from "./batch-norm.js";
 import { batchNormGradConfig, createBatchNormGradient } from "./batch-norm-gradient.js";
 import { createChannelBroadcastConfig } from "./channel-broadcast.js";
@@ -78,6 +79,7 @@ const GRADIENTS: readonly (readonly [string, (stock: tf.GradConfig) => tf.GradCo
 // Stock kernels graft speeds up for some inputs and falls back to otherwise.
 const WRAPPED: readonly (readonly [string, (stock: tf.KernelConfig) => tf.KernelConfig])[] = [
   [tf.Tile, createTileConfig],
+  [tf.BatchMatMul, createBatchMatMulConfig],
   [tf.Cast, createCastConfig],
   [tf.Add, (stock) => createChannelBroadcastConfig("Add", stock)],
   [tf.Multiply, (stock) => createChannelBroadcastConfig("Multiply", stock)],
