@@ -128,7 +128,9 @@ const counting: tf.KernelConfig = {
 use(counting);
 step();
 use(graftConfig);
-console.log(`BatchMatMul calls in one step: ${[...calls].map(([k, n]) => `${n}× ${k}`).join(", ")}`);
+console.log(
+  `BatchMatMul calls in one step: ${[...calls].map(([k, n]) => `${n}× ${k}`).join(", ")}`,
+);
 tf.dispose([x, y]);
 optimizer.dispose();
 model.dispose();

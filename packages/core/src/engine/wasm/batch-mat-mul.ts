@@ -15,7 +15,16 @@ export function createBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig
   return replacingStock(stock, (args) => {
     const { a, b } = kernelInputs(args.inputs, "a", "b");
     const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
-    if ((!transposeA && !transposeB) || a.dtype !== "float32" || b.dtype !== "float32") {
+    const innerA = a.shape[a.shape.length - (transposeA ? 2 : 1)];
+    const innerB = b.shape[b.shape.length - (transposeB ? 1 : 2)];
+    // Mismatched operands go to the stock kernel too, whose error names the
+    // transposes the caller asked for.
+    if (
+      (!transposeA && !transposeB) ||
+      a.dtype !== "float32" ||
+      b.dtype !== "float32" ||
+      innerA !== innerB
+    ) {
       return stock.kernelFunc(args);
     }
     return tf.tidy(() => {
