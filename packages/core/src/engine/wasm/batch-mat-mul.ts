@@ -7,9 +7,10 @@ import { asTensor, kernelInputs, replacingStock } from "./kernel-tensors.js";
  * kernel hands only the plain product a·b to XNNPACK; with `transposeA` or
  * `transposeB` it runs a scalar loop at ~0.5 GFLOP/s, and those are exactly
  * the products a dense layer's backward pass asks for (dy·Wᵀ for the input,
- * xᵀ·dy for the kernel). Transposing the operand first costs one pass over
- * it, after which the stock kernel's fast path does the product. Other
- * dtypes, and the plain product, go to the stock kernel.
+ * xᵀ·dy for the kernel). Transposing operands first (or the result, see
+ * below) costs one pass over them, after which the stock kernel's fast path
+ * does the product. Other dtypes, mismatched shapes and the plain product go
+ * to the stock kernel.
  */
 export function createBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
   return replacingStock(stock, (args) => {
@@ -27,12 +28,40 @@ export function createBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig
     ) {
       return stock.kernelFunc(args);
     }
+    const rows = a.shape[a.shape.length - (transposeA ? 1 : 2)]!;
+    const cols = b.shape[b.shape.length - (transposeB ? 2 : 1)]!;
+    const inner = innerA!;
+    // Either transpose the transposed operands, or compute (op(b)ᵀ·op(a)ᵀ)ᵀ,
+    // which transposes the other operands and the result: whichever moves
+    // fewer values. A transposed operand is already in op(·)ᵀ's layout.
+    const direct = (transposeA ? rows * inner : 0) + (transposeB ? inner * cols : 0);
+    const swapped = (transposeA ? 0 : rows * inner) + (transposeB ? 0 : inner * cols) + rows * cols;
     return tf.tidy(() => {
-      const left = transposeA ? swapInnerAxes(asTensor(a)) : asTensor(a);
-      const right = transposeB ? swapInnerAxes(asTensor(b)) : asTensor(b);
-      return tf.matMul(left, right);
+      const left = asTensor(a);
+      const right = asTensor(b);
+      // The stock kernel broadcasts batch axes for the operands in the order
+      // given; swapping them is only safe without broadcasting.
+      if (direct <= swapped || !sameBatch(a.shape, b.shape))
+        return tf.matMul(
+          transposeA ? swapInnerAxes(left) : left,
+          transposeB ? swapInnerAxes(right) : right,
+        );
+      return swapInnerAxes(
+        tf.matMul(
+          transposeB ? right : swapInnerAxes(right),
+          transposeA ? left : swapInnerAxes(left),
+        ),
+      );
     });
   });
+}
+
+/** Whether a and b have the same batch axes (or one matrix each). */
+function sameBatch(a: readonly number[], b: readonly number[]): boolean {
+  const outerA = a.slice(0, -2);
+  const outerB = b.slice(0, -2);
+  if (outerA.every((s) => s === 1) && outerB.every((s) => s === 1)) return true;
+  return outerA.length === outerB.length && outerA.every((s, i) => s === outerB[i]);
 }
 
 /** `x` with its last two axes swapped, as a 2-D transpose when there is one matrix. */

@@ -18,6 +18,7 @@ import { createLeadingReduceConfig } from "./leading-reduce.js";
 import { createMeanGradient, meanGradConfig } from "./mean-gradient.js";
 import { createReluGradient, reluGradConfig } from "./relu-gradient.js";
 import { createTileConfig } from "./tile.js";
+import { createTileGradient } from "./tile-gradient.js";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum.js";
 
 /** graft's kernels for the wasm backend, by kernel name. */
@@ -74,6 +75,7 @@ const GRADIENTS: readonly (readonly [string, (stock: tf.GradConfig) => tf.GradCo
   [tf.Relu, createReluGradient],
   [tf.FusedBatchNorm, createBatchNormGradient],
   [tf.Mean, createMeanGradient],
+  [tf.Tile, createTileGradient],
 ];
 
 // Stock kernels graft speeds up for some inputs and falls back to otherwise.
