@@ -1,8 +1,10 @@
 // BatchMatMul on wasm with each transpose combination, at the shapes of a
 // dense 1536 → 64 layer on a batch of 256 (forward, input gradient, kernel
 // gradient), and one Adam training step of a wake-word head on that layer:
-// tfjs-backend-wasm's stock kernel against graft's, taking turns call by call
-// in one process so the machine's changing load hits both alike. Not a test.
+// tfjs-backend-wasm's stock kernel against graft's (and, for the step, tfjs's
+// Tile gradient against graft's; graft's other kernels are registered in
+// every variant), taking turns call by call in one process so the machine's
+// changing load hits all alike. Not a test.
 // Run from packages/core with
 //   node --conditions=@graft/source --import @graft/ts-hooks/register bench/matmul.ts
 // (ROUNDS=<n> timed calls per case, default 20).
@@ -10,35 +12,55 @@ import * as tf from "@tensorflow/tfjs";
 
 import { createBatchMatMulConfig } from "../src/engine/wasm/batch-mat-mul.js";
 import { registerWasmTrainingKernels } from "../src/engine/wasm/register.js";
+import { createTileGradient } from "../src/engine/wasm/tile-gradient.js";
 import { median } from "./measure.js";
 
 const ROUNDS = Number(process.env["ROUNDS"] ?? 20);
 
 await tf.setBackend("wasm");
 await tf.ready();
-const stock = tf.getKernel(tf.BatchMatMul, "wasm");
-if (!stock) throw new Error("tfjs-backend-wasm registered no BatchMatMul kernel");
-// The stock kernel's own config, kept before graft's registration replaces it.
-const stockConfig: tf.KernelConfig = { ...stock };
+// tfjs's own BatchMatMul kernel and Tile gradient, kept before graft's
+// registration replaces them.
+const stockKernel = tf.getKernel(tf.BatchMatMul, "wasm");
+const stockTileGrad = tf.getGradient(tf.Tile);
+if (!stockKernel || !stockTileGrad)
+  throw new Error("tfjs registered no BatchMatMul or Tile gradient");
+const stockConfig: tf.KernelConfig = { ...stockKernel };
+const stockGradient: tf.GradConfig = { ...stockTileGrad };
 registerWasmTrainingKernels();
 const graftConfig = tf.getKernel(tf.BatchMatMul, "wasm") ?? createBatchMatMulConfig(stockConfig);
+const graftGradient = tf.getGradient(tf.Tile) ?? createTileGradient(stockGradient);
 
-const variants = [
-  { name: "stock", config: stockConfig },
-  { name: "graft", config: graftConfig },
-] as const;
+/** A way to run: which BatchMatMul kernel and Tile gradient are registered. */
+interface Variant {
+  name: string;
+  kernel: tf.KernelConfig;
+  tileGradient: tf.GradConfig;
+}
+const STOCK: Variant = { name: "stock", kernel: stockConfig, tileGradient: stockGradient };
+const MATMUL: Variant = {
+  name: "graft BatchMatMul",
+  kernel: graftConfig,
+  tileGradient: stockGradient,
+};
+const GRAFT: Variant = {
+  name: "graft BatchMatMul + Tile gradient",
+  kernel: graftConfig,
+  tileGradient: graftGradient,
+};
 
-function use(config: tf.KernelConfig): void {
+function use({ kernel, tileGradient }: Variant): void {
   tf.unregisterKernel(tf.BatchMatMul, "wasm");
-  tf.registerKernel(config);
+  tf.registerKernel(kernel);
+  tf.registerGradient(tileGradient);
 }
 
 /** Median wall ms of `run` per variant, the variants alternating call by call. */
-function race(run: () => void, rounds = ROUNDS): number[] {
+function race(variants: Variant[], run: () => void, rounds = ROUNDS): number[] {
   const times = variants.map(() => [] as number[]);
   for (let i = 0; i < rounds + 2; i++)
     variants.forEach((v, k) => {
-      use(v.config);
+      use(v);
       const start = performance.now();
       run();
       if (i >= 2) times[k]!.push(performance.now() - start);
@@ -46,12 +68,15 @@ function race(run: () => void, rounds = ROUNDS): number[] {
   return times.map(median);
 }
 
-function report(label: string, [stockMs, graftMs]: number[], flops?: number): void {
+/** One line per variant after the first: its time and speed-up over the first. */
+function report(label: string, variants: Variant[], times: number[], flops?: number): void {
   const rate = (ms: number) => (flops ? ` (${(flops / ms / 1e6).toFixed(1)} GFLOP/s)` : "");
-  console.log(
-    `${label}: stock ${stockMs!.toFixed(2)} ms${rate(stockMs!)}, graft ${graftMs!.toFixed(2)} ms${rate(graftMs!)}, ` +
-      `speed-up ×${(stockMs! / graftMs!).toFixed(2)}`,
-  );
+  const base = times[0]!;
+  console.log(`${label}: ${variants[0]!.name} ${base.toFixed(2)} ms${rate(base)}`);
+  variants.slice(1).forEach((v, k) => {
+    const ms = times[k + 1]!;
+    console.log(`  ${v.name}: ${ms.toFixed(2)} ms${rate(ms)}, speed-up ×${(base / ms).toFixed(2)}`);
+  });
 }
 
 // [a shape, b shape, transposeA, transposeB, what it is in a dense layer]
@@ -67,9 +92,11 @@ for (const [aShape, bShape, transposeA, transposeB, what] of CASES) {
   const [rows, inner] = transposeA ? [aShape[2]!, aShape[1]!] : [aShape[1]!, aShape[2]!];
   const cols = transposeB ? bShape[1]! : bShape[2]!;
   const flops = 2 * rows * inner * cols;
-  const times = race(() => tf.matMul(a, b, transposeA, transposeB).dispose());
+  const variants = [STOCK, MATMUL];
+  const times = race(variants, () => tf.matMul(a, b, transposeA, transposeB).dispose());
   report(
     `BatchMatMul [${aShape}]${transposeA ? "ᵀ" : ""}×[${bShape}]${transposeB ? "ᵀ" : ""} (${what})`,
+    variants,
     times,
     flops,
   );
@@ -102,7 +129,8 @@ const step = (): void => {
   loss?.dataSync();
   loss?.dispose();
 };
-report("training step of the head", race(step));
+const stepVariants = [STOCK, MATMUL, GRAFT];
+report("training step of the head", stepVariants, race(stepVariants, step));
 
 // Which products one step asks for (the first dense's input gradient is not
 // needed, x being data).
@@ -125,9 +153,9 @@ const counting: tf.KernelConfig = {
     }
   },
 };
-use(counting);
+use({ ...GRAFT, kernel: counting });
 step();
-use(graftConfig);
+use(GRAFT);
 console.log(
   `BatchMatMul calls in one step: ${[...calls].map(([k, n]) => `${n}× ${k}`).join(", ")}`,
 );
