@@ -42,9 +42,9 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
  * kernels tfjs-backend-wasm 4.22 lacks (conv filter gradient, depthwise
  * gradients, UnsortedSegmentSum), faster versions of stock kernels (conv
  * input gradient, Tile, Sum and Mean over leading axes, per-channel Add,
- * Multiply and batch norm, a
- * copy-free Identity), and cheaper ClipByValue (ReLU6) and ReLU gradients
- * that only act while wasm runs. Where it can, the work runs in graft's
+ * Multiply and batch norm, BatchMatMul with a transposed operand, a
+ * copy-free Identity), and cheaper ClipByValue (ReLU6), ReLU and Tile
+ * gradients that only act while wasm runs. Where it can, the work runs in graft's
  * native SIMD kernels (native/*.c, loaded by native/instance.ts); otherwise it
  * is built from the backend's fast forward kernels. Also correct (cpu-speed)
  * Conv3D backprops in place of wasm's wrong ones. Idempotent; safe to call before
