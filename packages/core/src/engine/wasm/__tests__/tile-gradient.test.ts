@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { registerWasmTrainingKernels } from "../register.js";
 import { setUpWasm, values, wasmVersusCpu } from "./compare-backends.js";
 
 const tensor = (shape: number[], seed: number): tf.Tensor =>
@@ -26,6 +27,23 @@ describe("wasm Tile gradient", () => {
     });
     expect(out).toEqual(shape);
     expect(error).toBeLessThan(1e-5);
+  });
+
+  it("should reduce all tiles in one kernel instead of a slice and an add per tile", async () => {
+    await tf.setBackend("wasm");
+    const x = tensor([1, 64], 14);
+    const { kernelNames } = await tf.profile(() =>
+      tf.grad((t: tf.Tensor) => tf.sum(tf.tile(t, [256, 1])))(x),
+    );
+    expect(kernelNames).not.toContain("Slice");
+    x.dispose();
+  });
+
+  it("should keep one registered gradient when registered again", () => {
+    registerWasmTrainingKernels();
+    const first = tf.getGradient(tf.Tile)?.gradFunc;
+    registerWasmTrainingKernels();
+    expect(tf.getGradient(tf.Tile)?.gradFunc).toBe(first);
   });
 
   it("should not leak tensors", async () => {
