@@ -4,34 +4,39 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../register.js";
 import { setUpWasm, values } from "./compare-backends.js";
 
-/** The kernel functions wasm runs for the stock kernels graft wraps. */
-function wrappedKernels(): unknown[] {
-  const names = [
-    tf.Tile,
-    tf.BatchMatMul,
-    tf.Sum,
-    tf.Mean,
-    tf.Add,
-    tf.Multiply,
-    tf.FusedBatchNorm,
-    tf.Conv2D,
-  ];
-  return names.map((name) => tf.getKernel(name, "wasm")?.kernelFunc);
-}
-
 describe("registerWasmTrainingKernels", () => {
   beforeAll(setUpWasm);
 
   it("should register every graft kernel for wasm and be idempotent", () => {
     registerWasmTrainingKernels();
     const before = WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc);
-    const wrapped = wrappedKernels();
+    const wrapped = [
+      tf.Tile,
+      tf.BatchMatMul,
+      tf.Sum,
+      tf.Mean,
+      tf.Add,
+      tf.Multiply,
+      tf.FusedBatchNorm,
+      tf.Conv2D,
+    ].map((name) => tf.getKernel(name, "wasm")?.kernelFunc);
     registerWasmTrainingKernels();
     expect(before).toEqual(WASM_TRAINING_KERNELS.map((k) => k.kernelFunc));
     expect(
       WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc),
     ).toEqual(before);
-    expect(wrappedKernels()).toEqual(wrapped);
+    expect(
+      [
+        tf.Tile,
+        tf.BatchMatMul,
+        tf.Sum,
+        tf.Mean,
+        tf.Add,
+        tf.Multiply,
+        tf.FusedBatchNorm,
+        tf.Conv2D,
+      ].map((name) => tf.getKernel(name, "wasm")?.kernelFunc),
+    ).toEqual(wrapped);
   });
 });
 
