@@ -20,7 +20,7 @@ const { values } = parseArgs({
     pool: { type: "string", default: "1000" },
     dev: { type: "string", default: "300" },
     sizes: { type: "string", default: "100,1000" },
-    out: { type: "string", default: "/tmp/radio5/radiographs" },
+    out: { type: "string", default: "out/dev-radiographs" },
   },
 });
 const size = Number(values.size);

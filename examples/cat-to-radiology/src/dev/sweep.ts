@@ -31,7 +31,7 @@ interface Setting {
   trainSeed?: number;
 }
 
-const outDir = process.env["SWEEP_OUT"] ?? "/tmp/radio5/radiographs";
+const outDir = process.env["SWEEP_OUT"] ?? "out/dev-radiographs";
 const devCount = Number(process.env["DEV_COUNT"] ?? 300);
 const engine = await loadEngine();
 console.log(engine.description);
