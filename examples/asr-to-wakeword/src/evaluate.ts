@@ -11,7 +11,7 @@ import type * as tf from "@tensorflow/tfjs";
 
 import type { Recording } from "./datasets.js";
 import { FEATURES, normalised } from "./features.js";
-import { nearMissAccepts, splitNearMisses } from "./near-misses.js";
+import { everydayAudio, nearMissAccepts, splitNearMisses } from "./near-misses.js";
 import type { Placement } from "./stream.js";
 import { spokenAround } from "./stream.js";
 import type { WakeModel } from "./wakeword.js";
@@ -89,11 +89,7 @@ export function summariseScores(
   scoringSeconds: number,
 ): WakeResult {
   const detection = { smoothing, refractorySeconds: 1 };
-  const calibrationStream = splitNearMisses(
-    scores.calibrationStream,
-    scores.calibrationPlacements,
-    smoothing,
-  ).everyday;
+  const calibrationStream = everydayAudio(scores.calibrationStream, scores.calibrationPlacements);
   const calibration = evaluateWakeWord({
     positiveScores: scores.calibrationPositives,
     negativeStream: calibrationStream,

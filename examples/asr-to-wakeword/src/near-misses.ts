@@ -31,27 +31,42 @@ export function splitNearMisses(
   placements: readonly Placement[],
   smoothing: number,
 ): NearMissSplit {
-  const { windowSeconds, hopSeconds } = stream;
-  const heard = new Uint8Array(stream.scores.length);
   const nearMisses: { text: string; score: number }[] = [];
   for (const p of placements) {
-    if (!NEAR_MISS.has(p.text)) continue;
-    // Window i spans [i·hop, i·hop + window]: those overlapping the utterance hear it.
-    const first = Math.max(0, Math.ceil((p.start - windowSeconds) / hopSeconds));
-    const last = Math.min(stream.scores.length - 1, Math.floor(p.end / hopSeconds));
-    if (last < first) continue;
-    nearMisses.push({
-      text: p.text,
-      score: peakSmoothed(stream.scores.slice(first, last + 1), smoothing),
-    });
-    heard.fill(1, first, last + 1);
+    const heard = windowsHearing(stream, p);
+    if (heard)
+      nearMisses.push({
+        text: p.text,
+        score: peakSmoothed(stream.scores.slice(heard.first, heard.last + 1), smoothing),
+      });
+  }
+  return { everyday: everydayAudio(stream, placements), nearMisses };
+}
+
+/** {@link NearMissSplit.everyday} alone: it does not depend on the detector's smoothing. */
+export function everydayAudio(
+  stream: StreamScores,
+  placements: readonly Placement[],
+): StreamScores {
+  const heard = new Uint8Array(stream.scores.length);
+  for (const p of placements) {
+    const range = windowsHearing(stream, p);
+    if (range) heard.fill(1, range.first, range.last + 1);
   }
   const scores = stream.scores.map((s, i) => (heard[i] ? 0 : s));
   const masked = heard.reduce((n, h) => n + h, 0);
-  return {
-    everyday: { ...stream, scores, hours: stream.hours - (masked * hopSeconds) / 3600 },
-    nearMisses,
-  };
+  return { ...stream, scores, hours: stream.hours - (masked * stream.hopSeconds) / 3600 };
+}
+
+/** The windows that hear part of `p` when it is a near miss (window i spans [i·hop, i·hop + window]). */
+function windowsHearing(
+  { scores, windowSeconds, hopSeconds }: StreamScores,
+  p: Placement,
+): { first: number; last: number } | undefined {
+  if (!NEAR_MISS.has(p.text)) return undefined;
+  const first = Math.max(0, Math.ceil((p.start - windowSeconds) / hopSeconds));
+  const last = Math.min(scores.length - 1, Math.floor(p.end / hopSeconds));
+  return last < first ? undefined : { first, last };
 }
 
 /** Near misses at or over `threshold`, overall and by phrase. */

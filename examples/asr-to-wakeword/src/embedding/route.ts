@@ -12,8 +12,8 @@ import { createTransferModel, tensorDataset } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
 import type { RouteScores, WakeResult } from "../evaluate.js";
-import { splitNearMisses } from "../near-misses.js";
 import { summariseScores } from "../evaluate.js";
+import { everydayAudio } from "../near-misses.js";
 import { WAKE_TASK } from "../wakeword.js";
 import type { EmbeddedStream, EmbeddingData } from "./data.js";
 import type { PhraseSegments } from "./segments.js";
@@ -143,15 +143,12 @@ export function measureEmbeddingRoute(
   const testWindows = segmentWindows(embedding, head, data.testPositives);
   const peaks = (windows: readonly number[][], smoothing: number): number[] =>
     windows.map((w) => peakSmoothed(w, smoothing));
+  // The same everyday audio the threshold is calibrated on (see summariseScores).
+  const everydayCalibration = everydayAudio(calibrationStream, data.calibrationStream.placements);
   const calibrationFrr = (smoothing: number): number =>
     evaluateWakeWord({
       positiveScores: peaks(calibrationWindows, smoothing),
-      // The same everyday audio the threshold is calibrated on (see summariseScores).
-      negativeStream: splitNearMisses(
-        calibrationStream,
-        data.calibrationStream.placements,
-        smoothing,
-      ).everyday,
+      negativeStream: everydayCalibration,
       detection: { smoothing, refractorySeconds: 1 },
       targetFaPerHour: measure.targetFaPerHour,
     }).calibration.frr;
