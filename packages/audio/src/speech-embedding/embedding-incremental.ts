@@ -29,9 +29,15 @@ export class IncrementalNetwork {
     const out = tf.tidy(() => {
       let x: tf.Tensor4D | undefined = tf.tensor4d(values, [1, frames, this.bands, 1]);
       for (let i = 0; i < this.steps.length && x; i++) x = this.advance(i, x);
-      return x ? x.dataSync() : new Float32Array(0);
+      return x;
     });
-    return out as Float32Array;
+    if (!out) return new Float32Array(0);
+    // Read after tidy: a typed array returned from tidy is walked element by element (see tidyValues).
+    try {
+      return out.dataSync() as Float32Array;
+    } finally {
+      out.dispose();
+    }
   }
 
   /** Frees the held frames. */

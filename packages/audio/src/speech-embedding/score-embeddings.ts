@@ -2,6 +2,7 @@ import { ConfigError } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
 import { chainInference } from "../stream/chain-inference.js";
+import { tidyValues } from "../stream/tidy-values.js";
 import { EmbeddingStream, type EmbeddingStreamOptions } from "./embedding-stream.js";
 import type { SpeechEmbedding } from "./speech-embedding.js";
 
@@ -38,7 +39,7 @@ export function scoreEmbeddings(head: tf.LayersModel, embeddings: Float32Array, 
     const input = new Float32Array(n * windows * dims);
     for (let i = 0; i < n; i++) input.set(embeddings.subarray((start + i) * dims, (start + i + windows) * dims), i * windows * dims);
     // The column is picked in JS: a reshape and a slice cost more than the copy on a live stream's single window.
-    const out = tf.tidy(() => forward(tf.tensor3d(input, [n, windows, dims])).dataSync());
+    const out = tidyValues(() => forward(tf.tensor3d(input, [n, windows, dims])));
     const columns = out.length / n;
     if (outputIndex >= columns) throw new ConfigError(`scoreEmbeddings: outputIndex ${outputIndex} is outside the head's ${columns} outputs.`);
     for (let i = 0; i < n; i++) scores[start + i] = out[i * columns + outputIndex]!;
