@@ -55,15 +55,17 @@ export type ChainStep =
 
 /**
  * The inference steps of `model` (a single chain, equal to `model.predict`)
- * as plain tf ops, with what TF.js would run as separate kernels fused: a
- * ZeroPadding2D and the valid Conv2D after it become one explicitly padded
- * convolution; each Conv2D takes its bias and a following LeakyReLU into one
- * fused convolution; a `max` with a scalar constant is one ClipByValue (a
- * unary kernel, cheaper on wasm than a broadcast Maximum). No step goes
- * through `layer.apply`, whose per-call checks cost as much as a small
- * kernel. Steps read the layers' current weights at every call, so they
- * follow fine-tuning. Layers whose time behaviour is not known run through
- * `layer.apply` and are marked `other`.
+ * as direct kernel calls (see direct-kernels.ts), with what TF.js would run
+ * as separate kernels fused: a ZeroPadding2D and the valid Conv2D after it
+ * become one explicitly padded convolution; each Conv2D takes its bias and a
+ * following LeakyReLU into one fused convolution; a `max` with a scalar
+ * constant is one ClipByValue (a unary kernel, cheaper on wasm than a
+ * broadcast Maximum); poolings and the final reshape are one kernel each.
+ * The embedding's layers thus skip `layer.apply`, whose per-call checks cost
+ * as much as a small kernel. Steps read the layers' current weights at every
+ * call, so they follow fine-tuning. Other layers (a lone activation, anything
+ * unknown) run through `layer.apply`; those whose time behaviour is not
+ * known are marked `other`.
  */
 export function chainSteps(model: tf.LayersModel): ChainStep[] {
   const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");
