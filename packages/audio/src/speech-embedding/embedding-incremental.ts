@@ -1,6 +1,7 @@
 import { ConfigError } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
+import { concatTime, sliceTime } from "./direct-kernels.js";
 import type { ChainStep } from "./embedding-network.js";
 
 /**
@@ -28,9 +29,15 @@ export class IncrementalNetwork {
     const out = tf.tidy(() => {
       let x: tf.Tensor4D | undefined = tf.tensor4d(values, [1, frames, this.bands, 1]);
       for (let i = 0; i < this.steps.length && x; i++) x = this.advance(i, x);
-      return x ? x.dataSync() : new Float32Array(0);
+      return x;
     });
-    return out as Float32Array;
+    if (!out) return new Float32Array(0);
+    // Read after tidy: a typed array returned from tidy is walked element by element (see tidyValues).
+    try {
+      return out.dataSync() as Float32Array;
+    } finally {
+      out.dispose();
+    }
   }
 
   /** Frees the held frames. */
@@ -43,7 +50,7 @@ export class IncrementalNetwork {
     const step = this.steps[i]!;
     if (step.time === "local" || step.time === "other") return step.run(fresh);
     const held = this.tails[i];
-    const input = held ? tf.concat([held, fresh], 1) : fresh;
+    const input = held ? concatTime(held, fresh) : fresh;
     const length = input.shape[1];
     let used: number;
     let keepFrom: number;
@@ -57,10 +64,11 @@ export class IncrementalNetwork {
       used = outputs === 0 ? 0 : (outputs - 1) * step.stride + step.window;
       keepFrom = outputs * step.stride;
     }
-    const keep = input.slice([0, keepFrom, 0, 0], [1, length - keepFrom, -1, -1]);
+    // A pooling fed whole strides (the usual 8-frame push) holds nothing: no kernel for an empty tail.
+    const keep = keepFrom < length ? tf.keep(sliceTime(input, keepFrom, length - keepFrom)) : undefined;
     held?.dispose();
-    this.tails[i] = tf.keep(keep);
+    this.tails[i] = keep;
     if (used === 0) return undefined;
-    return step.run(used === length ? input : input.slice([0, 0, 0, 0], [1, used, -1, -1]));
+    return step.run(used === length ? input : sliceTime(input, 0, used));
   }
 }

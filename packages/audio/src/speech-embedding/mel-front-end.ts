@@ -3,8 +3,8 @@ import { createRequire } from "node:module";
 import { ModelFileError } from "@graft/core";
 import type * as OnnxProto from "onnx-proto";
 
-import { Fft } from "./fft.js";
 import { readOpenWakeWordFile } from "./openwakeword-files.js";
+import { RealPowerSpectrum } from "./real-power-spectrum.js";
 
 type TensorProto = OnnxProto.onnx.ITensorProto;
 
@@ -26,7 +26,7 @@ export interface MelFeatureOptions {
  * (scaled to int16 range, as openWakeWord feeds them) → frames of 32 mel
  * bands, one every 10 ms, as `melspectrogram.onnx` computes them, then
  * openWakeWord's `x / 10 + 2`. The window, mel matrix and constants are read
- * from the ONNX file; the STFT matrix product of the graph is done by an FFT.
+ * from the ONNX file; the STFT matrix product of the graph is done by a real FFT.
  */
 export class MelFrontEnd {
   readonly sampleRate = 16000;
@@ -41,9 +41,8 @@ export class MelFrontEnd {
   private readonly amin: number;
   private readonly dbPerNeper: number;
   private readonly topDb: number;
-  private readonly fft: Fft;
-  private readonly re: Float64Array;
-  private readonly im: Float64Array;
+  private readonly spectrum: RealPowerSpectrum;
+  private readonly frame: Float64Array;
   private readonly power: Float64Array;
 
   constructor(graph: MelGraphConstants) {
@@ -54,9 +53,8 @@ export class MelFrontEnd {
     this.amin = graph.amin;
     this.dbPerNeper = graph.dbPerNeper;
     this.topDb = graph.topDb;
-    this.fft = new Fft(this.windowSize);
-    this.re = new Float64Array(this.windowSize);
-    this.im = new Float64Array(this.windowSize);
+    this.spectrum = new RealPowerSpectrum(this.windowSize);
+    this.frame = new Float64Array(this.windowSize);
     const bins = this.windowSize / 2 + 1;
     this.power = new Float64Array(bins);
     // The mel matrix is sparse (each band spans a few bins): keep each band's non-zero run.
@@ -88,15 +86,11 @@ export class MelFrontEnd {
    * of `samples`, written row-major into `out` (`count × bands`).
    */
   melDb(samples: Float32Array, first = 0, count = this.frameCount(samples.length) - first, out = new Float32Array(count * this.bands)): Float32Array {
-    const { re, im, power, window, windowSize, bands, inputScale } = this;
+    const { frame, power, window, windowSize, bands, inputScale } = this;
     for (let f = 0; f < count; f++) {
       const offset = (first + f) * this.hopSize;
-      for (let n = 0; n < windowSize; n++) {
-        re[n] = samples[offset + n]! * inputScale * window[n]!;
-        im[n] = 0;
-      }
-      this.fft.transform(re, im);
-      for (let k = 0; k < power.length; k++) power[k] = re[k]! * re[k]! + im[k]! * im[k]!;
+      for (let n = 0; n < windowSize; n++) frame[n] = samples[offset + n]! * inputScale * window[n]!;
+      this.spectrum.transform(frame, power);
       for (let b = 0; b < bands; b++) {
         const weights = this.melWeights[b]!;
         const start = this.melStart[b]!;

@@ -2,6 +2,7 @@ import type { AudioInputSpec, Backbone } from "@graft/core";
 import { ConfigError, weightsChecksum } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
+import { tidyValues } from "../stream/tidy-values.js";
 import type { FingerprintedExtractor } from "./embedding-cache.js";
 import { IncrementalNetwork } from "./embedding-incremental.js";
 import { chainSteps, sequenceNetwork } from "./embedding-network.js";
@@ -155,7 +156,7 @@ function embedMel(forward: (x: tf.Tensor4D) => tf.Tensor, values: Float32Array, 
       const start = (firstWindow + c * windowsPerChunk) * HOP_FRAMES * bands;
       input.set(values.subarray(start, start + length * bands), c * length * bands);
     }
-    const result = tf.tidy(() => forward(tf.tensor4d(input, [chunks, length, bands, 1])).dataSync());
+    const result = tidyValues(() => forward(tf.tensor4d(input, [chunks, length, bands, 1])));
     out.set(result, firstWindow * dims);
   };
   if (full > 0) run(0, full, batchWindows);

@@ -1,5 +1,7 @@
 import { ConfigError } from "@graft/core";
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
+
+import { tidyValues } from "./tidy-values.js";
 
 import type { AudioPreprocessor } from "../features/audio-preprocessor.js";
 
@@ -19,10 +21,10 @@ export function modelScoreFn(model: tf.LayersModel, preprocessor: AudioPreproces
     if (windows.length === 0) return [];
     const input = await preprocessor.process(windows);
     try {
-      const scores = tf.tidy(() => {
+      const scores = tidyValues(() => {
         const out = model.predict(input);
         if (Array.isArray(out)) throw new ConfigError("modelScoreFn: the model has several outputs; pass a single-output model.");
-        return (out as tf.Tensor).reshape([windows.length, -1]).slice([0, outputIndex], [windows.length, 1]).dataSync();
+        return (out as tf.Tensor).reshape([windows.length, -1]).slice([0, outputIndex], [windows.length, 1]);
       });
       return Array.from(scores);
     } finally {

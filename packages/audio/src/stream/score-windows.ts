@@ -1,6 +1,8 @@
 import { ConfigError } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
+import { tidyValues } from "./tidy-values.js";
+
 /** Options of {@link predictWindows}. */
 export interface PredictWindowsOptions {
   /** Shape of one window as the model takes it, without the batch axis, e.g. `[frames, bands, 1]`. */
@@ -35,9 +37,9 @@ export async function predictWindows(
         );
       batch.set(window, i * size);
     }
-    const values = tf.tidy(() => {
+    const values = tidyValues(() => {
       const out = model.predict(tf.tensor(batch, [n, ...inputShape])) as tf.Tensor;
-      return out.reshape([n, -1]).slice([0, outputIndex], [n, 1]).dataSync();
+      return out.reshape([n, -1]).slice([0, outputIndex], [n, 1]);
     });
     scores.push(...values);
     // Let other work (and a Ctrl-C) through between batches of a long stream.

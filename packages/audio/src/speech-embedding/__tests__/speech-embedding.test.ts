@@ -10,6 +10,7 @@ import { encodeWav, noise } from "../../__tests__/fixtures.js";
 import { audio } from "../../plugin.js";
 import { EmbeddingCache, embedRecording } from "../embedding-cache.js";
 import { embeddingWakeWordHead } from "../embedding-head.js";
+import { chainForward } from "../embedding-network.js";
 import { EmbeddingStream } from "../embedding-stream.js";
 import { readOpenWakeWordFile } from "../openwakeword-files.js";
 import { speechEmbedding, type SpeechEmbedding } from "../speech-embedding.js";
@@ -101,6 +102,30 @@ describe("speechEmbedding", () => {
     expect(relativeError(clipEmbeddings.dataSync() as Float32Array, batch.subarray(0, 16 * 96))).toBeLessThan(1e-5);
     clipEmbeddings.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("should run its direct-kernel steps and its incremental network equal to streamModel.predict, without leaking tensors", () => {
+    const frames = 76 + 8 * 12;
+    const features = tf.tidy(() => tf.randomUniform([1, frames, 32, 1], -2, 4, "float32", 9).dataSync()) as Float32Array;
+    const x = tf.tensor4d(features, [1, frames, 32, 1]);
+    const predicted = tf.tidy(() => (embedding.streamModel.predict(x) as tf.Tensor).dataSync()) as Float32Array;
+    expect(predicted.length).toBe(13 * 96);
+    const before = tf.memory().numTensors;
+    const forward = chainForward(embedding.streamModel);
+    const direct = tf.tidy(() => forward(x).dataSync()) as Float32Array;
+    expect(relativeError(direct, predicted)).toBeLessThan(1e-5);
+    const network = embedding.createIncremental!();
+    const parts: Float32Array[] = [];
+    // 8-frame pushes as a live stream makes, then uneven ones.
+    for (const [start, count] of [[0, 8], [8, 80], [88, 8], [96, 5], [101, 3], [104, 40], [144, 28]] as const) {
+      parts.push(network.push(features.subarray(start * 32, (start + count) * 32), count));
+    }
+    network.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const streamed = Float32Array.from(parts.flatMap((p) => Array.from(p)));
+    expect(streamed.length).toBe(predicted.length);
+    expect(relativeError(streamed, predicted)).toBeLessThan(1e-5);
+    x.dispose();
   });
 
   it("should free every weight on dispose, with a transfer model built on it disposed too", async () => {
