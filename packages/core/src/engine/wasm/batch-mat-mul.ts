@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 import { asTensor, kernelInputs, replacingStock } from "./kernel-tensors.js";
+import { stockProductWithFreshWeights } from "./xnn-weight-cache.js";
 
 /**
  * A faster `BatchMatMul` for wasm when an operand is transposed. The stock
@@ -26,7 +27,7 @@ export function createBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig
       b.dtype !== "float32" ||
       innerA !== innerB
     ) {
-      return stock.kernelFunc(args);
+      return stockProductWithFreshWeights(stock, args);
     }
     const rows = a.shape[a.shape.length - (transposeA ? 1 : 2)]!;
     const cols = b.shape[b.shape.length - (transposeB ? 2 : 1)]!;

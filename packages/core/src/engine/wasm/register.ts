@@ -20,6 +20,7 @@ import { createReluGradient, reluGradConfig } from "./relu-gradient.js";
 import { createTileConfig } from "./tile.js";
 import { createTileGradient } from "./tile-gradient.js";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum.js";
+import { createFusedMatMulConfig } from "./xnn-weight-cache.js";
 
 /** graft's kernels for the wasm backend, by kernel name. */
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
@@ -82,6 +83,7 @@ const GRADIENTS: readonly (readonly [string, (stock: tf.GradConfig) => tf.GradCo
 const WRAPPED: readonly (readonly [string, (stock: tf.KernelConfig) => tf.KernelConfig])[] = [
   [tf.Tile, createTileConfig],
   [tf.BatchMatMul, createBatchMatMulConfig],
+  [tf._FusedMatMul, createFusedMatMulConfig],
   [tf.Cast, createCastConfig],
   [tf.Add, (stock) => createChannelBroadcastConfig("Add", stock)],
   [tf.Multiply, (stock) => createChannelBroadcastConfig("Multiply", stock)],

@@ -60,6 +60,43 @@ describe("wasm BatchMatMul", () => {
     expect(error).toBeLessThan(1e-5);
   });
 
+  // The stock kernel caches XNNPACK's operator under b's data id only; a
+  // reshaped view shares the id, so it met the operator of the first shape.
+  it("should match cpu when b is a view of earlier data with another shape", async () => {
+    const { error } = await wasmVersusCpu(() => {
+      const b = tensor([6, 4], 15);
+      const first = tf.matMul(tensor([2, 6], 16), b);
+      const second = tf.matMul(tensor([2, 4], 17), b.reshape([4, 6]));
+      return tf.concat([first.flatten(), second.flatten()]);
+    });
+    expect(error).toBeLessThan(1e-5);
+  });
+
+  it("should match cpu when a fused product's b is a view with another shape", async () => {
+    const { error } = await wasmVersusCpu(() => {
+      const b = tensor([8, 3], 18);
+      const first = tf.fused.matMul({ a: tensor([5, 8], 19), b, activation: "relu" });
+      const second = tf.fused.matMul({
+        a: tensor([5, 6], 20),
+        b: b.reshape([6, 4]),
+        activation: "relu",
+      });
+      return tf.concat([first.flatten(), second.flatten()]);
+    });
+    expect(error).toBeLessThan(1e-5);
+  });
+
+  it("should match cpu for the transposed products of activations reused with a new shape", async () => {
+    const { error } = await wasmVersusCpu(() => {
+      const x = tensor([12, 10], 21);
+      const dy = tensor([12, 3], 22);
+      const first = tf.matMul(x, dy, true, false);
+      const second = tf.matMul(tensor([5, 4], 23), x.reshape([4, 30]));
+      return tf.concat([first.flatten(), second.flatten()]);
+    });
+    expect(error).toBeLessThan(1e-5);
+  });
+
   it("should not leak tensors or bytes over 50 transposed products", async () => {
     await tf.setBackend("wasm");
     const a = tensor([1, 20, 30], 5);
