@@ -16,6 +16,8 @@ export interface DemoOptions extends SetSizes {
   gru: boolean;
   /** Pre-training epochs (task A). */
   pretrainEpochs: number;
+  /** Adam's learning rate for task A. */
+  pretrainLearningRate: number;
   /** Epochs of the new layers on the frozen backbone. */
   headEpochs: number;
   /** Backbone layers (with weights, from the top) unfrozen in a second, slower phase; 0 = off. */
@@ -58,6 +60,7 @@ words (task A), and the same network trained from scratch.
   --large                 a bigger run: 250 clips per transcript (3.75 h), 30 pre-training epochs, width 64
   --per-transcript N      task A clips per word or phrase (default 100; 54 transcripts)
   --pretrain-epochs N     task A epochs (default 14)
+  --pretrain-lr X         task A learning rate (default 2e-3)
   --width N               backbone channels (default 32)
   --blocks N              backbone depthwise-separable blocks (default 4)
   --pool                  end the backbone with average pooling instead of a GRU over time
@@ -88,6 +91,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       large: { type: "boolean", default: false },
       "per-transcript": { type: "string" },
       "pretrain-epochs": { type: "string" },
+      "pretrain-lr": { type: "string" },
       width: { type: "string" },
       blocks: { type: "string", default: "4" },
       pool: { type: "boolean", default: false },
@@ -145,6 +149,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   return {
     perTranscript: int("per-transcript", values["per-transcript"], large ? 250 : 100, 10),
     pretrainEpochs: int("pretrain-epochs", values["pretrain-epochs"], large ? 30 : 14, 1),
+    pretrainLearningRate:
+      values["pretrain-lr"] === undefined ? 2e-3 : positive("pretrain-lr", values["pretrain-lr"]),
     width: int("width", values.width, large ? 64 : 32, 4),
     blocks: int("blocks", values.blocks, 4, 1),
     gru: !values.pool,

@@ -35,6 +35,7 @@ export interface NetworkShape {
 /** Options of {@link pretrain}. */
 export interface PretrainOptions extends NetworkShape {
   readonly epochs: number;
+  readonly learningRate: number;
   readonly seed: number;
   /** Where the task A model is saved. */
   readonly dir: string;
@@ -108,6 +109,7 @@ export async function pretrain(
       options.gru,
       epochs,
       seed,
+      options.learningRate,
     ),
   );
   if (!options.retrain && existsSync(dir)) {
@@ -133,7 +135,7 @@ export async function pretrain(
   );
   await network.fit(train, {
     epochs,
-    learningRate: 5e-3,
+    learningRate: options.learningRate,
     batchSize: 32,
     validation,
     seed,

@@ -61,6 +61,7 @@ export async function runLogMelRoutes(
       blocks: options.blocks,
       gru: options.gru,
       epochs: options.pretrainEpochs,
+      learningRate: options.pretrainLearningRate,
       seed: options.seed,
       retrain: options.retrain,
       log,

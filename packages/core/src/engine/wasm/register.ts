@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 // Stock wasm kernels must be registered before graft replaces some of them.
 import "@tensorflow/tfjs-backend-wasm";
 
+import { createBatchMatMulConfig } from "./batch-mat-mul.js";
 import { createBatchNormConfig } from "./batch-norm.js";
 import { batchNormGradConfig, createBatchNormGradient } from "./batch-norm-gradient.js";
 import { createChannelBroadcastConfig } from "./channel-broadcast.js";
@@ -17,7 +18,9 @@ import { createLeadingReduceConfig } from "./leading-reduce.js";
 import { createMeanGradient, meanGradConfig } from "./mean-gradient.js";
 import { createReluGradient, reluGradConfig } from "./relu-gradient.js";
 import { createTileConfig } from "./tile.js";
+import { createTileGradient } from "./tile-gradient.js";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum.js";
+import { createFusedMatMulConfig } from "./xnn-weight-cache.js";
 
 /** graft's kernels for the wasm backend, by kernel name. */
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
@@ -40,9 +43,9 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
  * kernels tfjs-backend-wasm 4.22 lacks (conv filter gradient, depthwise
  * gradients, UnsortedSegmentSum), faster versions of stock kernels (conv
  * input gradient, Tile, Sum and Mean over leading axes, per-channel Add,
- * Multiply and batch norm, a
- * copy-free Identity), and cheaper ClipByValue (ReLU6) and ReLU gradients
- * that only act while wasm runs. Where it can, the work runs in graft's
+ * Multiply and batch norm, BatchMatMul with a transposed operand, a
+ * copy-free Identity), and cheaper ClipByValue (ReLU6), ReLU and Tile
+ * gradients that only act while wasm runs. Where it can, the work runs in graft's
  * native SIMD kernels (native/*.c, loaded by native/instance.ts); otherwise it
  * is built from the backend's fast forward kernels. Also correct (cpu-speed)
  * Conv3D backprops in place of wasm's wrong ones. Idempotent; safe to call before
@@ -73,11 +76,14 @@ const GRADIENTS: readonly (readonly [string, (stock: tf.GradConfig) => tf.GradCo
   [tf.Relu, createReluGradient],
   [tf.FusedBatchNorm, createBatchNormGradient],
   [tf.Mean, createMeanGradient],
+  [tf.Tile, createTileGradient],
 ];
 
 // Stock kernels graft speeds up for some inputs and falls back to otherwise.
 const WRAPPED: readonly (readonly [string, (stock: tf.KernelConfig) => tf.KernelConfig])[] = [
   [tf.Tile, createTileConfig],
+  [tf.BatchMatMul, createBatchMatMulConfig],
+  [tf._FusedMatMul, createFusedMatMulConfig],
   [tf.Cast, createCastConfig],
   [tf.Add, (stock) => createChannelBroadcastConfig("Add", stock)],
   [tf.Multiply, (stock) => createChannelBroadcastConfig("Multiply", stock)],

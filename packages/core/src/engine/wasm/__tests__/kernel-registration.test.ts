@@ -12,6 +12,7 @@ describe("registerWasmTrainingKernels", () => {
     const before = WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc);
     const wrapped = [
       tf.Tile,
+      tf.BatchMatMul,
       tf.Sum,
       tf.Mean,
       tf.Add,
@@ -25,9 +26,16 @@ describe("registerWasmTrainingKernels", () => {
       WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc),
     ).toEqual(before);
     expect(
-      [tf.Tile, tf.Sum, tf.Mean, tf.Add, tf.Multiply, tf.FusedBatchNorm, tf.Conv2D].map(
-        (name) => tf.getKernel(name, "wasm")?.kernelFunc,
-      ),
+      [
+        tf.Tile,
+        tf.BatchMatMul,
+        tf.Sum,
+        tf.Mean,
+        tf.Add,
+        tf.Multiply,
+        tf.FusedBatchNorm,
+        tf.Conv2D,
+      ].map((name) => tf.getKernel(name, "wasm")?.kernelFunc),
     ).toEqual(wrapped);
   });
 });
