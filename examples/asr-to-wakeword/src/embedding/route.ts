@@ -138,22 +138,13 @@ export function measureEmbeddingRoute(
   measure: { targetFaPerHour: number },
 ): WakeResult & { smoothing: number } {
   const started = performance.now();
-  const calibrationStream = streamScores(embedding, head, data.calibrationStream);
-  const calibrationWindows = segmentWindows(embedding, head, data.calibrationPositives);
+  const { smoothing, calibrationStream, calibrationWindows } = calibrateSmoothing(
+    embedding,
+    head,
+    data,
+    measure,
+  );
   const testWindows = segmentWindows(embedding, head, data.testPositives);
-  const peaks = (windows: readonly number[][], smoothing: number): number[] =>
-    windows.map((w) => peakSmoothed(w, smoothing));
-  // The same everyday audio the threshold is calibrated on (see summariseScores).
-  const everydayCalibration = everydayAudio(calibrationStream, data.calibrationStream.placements);
-  const calibrationFrr = (smoothing: number): number =>
-    evaluateWakeWord({
-      positiveScores: peaks(calibrationWindows, smoothing),
-      negativeStream: everydayCalibration,
-      detection: { smoothing, refractorySeconds: 1 },
-      targetFaPerHour: measure.targetFaPerHour,
-    }).calibration.frr;
-  const frrs = SMOOTHINGS.map(calibrationFrr);
-  const smoothing = SMOOTHINGS[frrs.indexOf(Math.min(...frrs))] as number;
   const scores: RouteScores = {
     calibrationPositives: peaks(calibrationWindows, smoothing),
     calibrationStream,
@@ -164,6 +155,48 @@ export function measureEmbeddingRoute(
   };
   const result = summariseScores(scores, { ...measure, smoothing }, 0);
   return { ...result, smoothing, scoringSeconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The smoothing chosen on the calibration audio alone (the lowest FRR on the
+ * calibration positives at the threshold for the target on the calibration
+ * stream's everyday audio, ties to the shorter) and that FRR: what a head is
+ * judged by without the test audio.
+ */
+export function calibrateSmoothing(
+  embedding: SpeechEmbedding,
+  head: tf.LayersModel,
+  data: EmbeddingData,
+  measure: { targetFaPerHour: number },
+): {
+  smoothing: number;
+  calibrationFrr: number;
+  calibrationStream: StreamScores;
+  calibrationWindows: number[][];
+} {
+  const calibrationStream = streamScores(embedding, head, data.calibrationStream);
+  const calibrationWindows = segmentWindows(embedding, head, data.calibrationPositives);
+  // The same everyday audio the threshold is calibrated on (see summariseScores).
+  const everydayCalibration = everydayAudio(calibrationStream, data.calibrationStream.placements);
+  const calibrationFrr = (smoothing: number): number =>
+    evaluateWakeWord({
+      positiveScores: peaks(calibrationWindows, smoothing),
+      negativeStream: everydayCalibration,
+      detection: { smoothing, refractorySeconds: 1 },
+      targetFaPerHour: measure.targetFaPerHour,
+    }).calibration.frr;
+  const frrs = SMOOTHINGS.map(calibrationFrr);
+  const best = Math.min(...frrs);
+  return {
+    smoothing: SMOOTHINGS[frrs.indexOf(best)] as number,
+    calibrationFrr: best,
+    calibrationStream,
+    calibrationWindows,
+  };
+}
+
+function peaks(windows: readonly number[][], smoothing: number): number[] {
+  return windows.map((w) => peakSmoothed(w, smoothing));
 }
 
 /** First embedding of every training window that holds a whole phrase and ends 0.02–0.5 s after it. */

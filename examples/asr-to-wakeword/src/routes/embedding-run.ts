@@ -1,12 +1,20 @@
 import { join } from "node:path";
 
+import type { SpeechEmbedding } from "@graft/audio";
 import { speechEmbedding } from "@graft/audio";
-import type { Json } from "@graft/core";
+import type { Json, TransferModel } from "@graft/core";
 
 import { INDEPENDENT_CHECK, listRecordings } from "../corpus/recorded.js";
+import type { EmbeddingData } from "../embedding/data.js";
 import { embeddingData, recordedStream } from "../embedding/data.js";
+import { averagedHeads } from "../embedding/ensemble.js";
 import { runEmbeddingLiveDemo } from "../embedding/live.js";
-import { falseAccepts, measureEmbeddingRoute, trainEmbeddingRoute } from "../embedding/route.js";
+import {
+  calibrateSmoothing,
+  falseAccepts,
+  measureEmbeddingRoute,
+  trainEmbeddingRoute,
+} from "../embedding/route.js";
 import type { RouteReport } from "../report.js";
 import type { RunContext } from "./run-context.js";
 import { liveLine } from "./run-context.js";
@@ -28,15 +36,12 @@ export async function runEmbeddingRoute(run: RunContext): Promise<RouteReport> {
     log(
       `embedding: task B data embedded: ${(data.taskBSeconds / 3600).toFixed(2)} h [${elapsed()}]`,
     );
-    const route = await trainEmbeddingRoute(embedding, data, {
-      epochs: options.embedding.epochs,
-      negativeStride: 2,
-      seed: options.seed,
-      log,
-    });
+    const members = await trainMembers(run, embedding, data);
     try {
-      log(`embedding: trained in ${route.seconds.toFixed(0)} s [${elapsed()}]`);
-      const result = measureEmbeddingRoute(embedding, route.transfer.headModel, data, {
+      const seconds = members.reduce((sum, m) => sum + m.seconds, 0);
+      const head = averagedHeads(members.map((m) => m.transfer.headModel));
+      log(`embedding: trained in ${seconds.toFixed(0)} s [${elapsed()}]`);
+      const result = measureEmbeddingRoute(embedding, head, data, {
         targetFaPerHour: options.targetFaPerHour,
       });
       log(`embedding: smoothing ${result.smoothing} (× 80 ms) chosen on the calibration audio`);
@@ -46,38 +51,75 @@ export async function runEmbeddingRoute(run: RunContext): Promise<RouteReport> {
         "independent-check",
         listRecordings(INDEPENDENT_CHECK),
       );
-      const englishFalseAccepts = falseAccepts(
-        embedding,
-        route.transfer.headModel,
-        english,
-        result,
-      );
+      const englishFalseAccepts = falseAccepts(embedding, head, english, result);
       log(
         `embedding independent check: ${englishFalseAccepts} false accepts in ${(english.seconds / 60).toFixed(1)} min of ${INDEPENDENT_CHECK.apt} ` +
           `(real English speech, used for nothing else) at the calibrated threshold`,
       );
-      await route.transfer.save(join(options.out, "models", "wake-embedding"), {
-        threshold: result.threshold,
-        metrics: JSON.parse(JSON.stringify(result)) as Json,
-      });
+      for (const [i, member] of members.entries())
+        await member.transfer.save(
+          join(options.out, "models", members.length === 1 ? "wake-embedding" : `wake-embedding-${i + 1}`),
+          {
+            threshold: result.threshold,
+            metrics: JSON.parse(JSON.stringify(result)) as Json,
+          },
+        );
       log(
         `embedding: calibrated and measured in ${result.scoringSeconds.toFixed(0)} s [${elapsed()}]`,
       );
-      const detections = runEmbeddingLiveDemo(embedding, route.transfer.headModel, demo, {
+      const detections = runEmbeddingLiveDemo(embedding, head, demo, {
         threshold: result.threshold,
         smoothing: result.smoothing,
       });
       log(liveLine(run, "embedding", detections));
       return {
         result,
-        trainSeconds: route.seconds,
+        trainSeconds: seconds,
         hoursB: data.taskBSeconds / 3600,
         taskA: `${embedding.provenance.hours} h (${(embedding.provenance.examples ?? 0).toLocaleString("en")} clips, documented)`,
       };
     } finally {
-      route.transfer.dispose();
+      for (const member of members) member.transfer.dispose();
     }
   } finally {
     embedding.dispose();
   }
+}
+
+/**
+ * The route's heads: `options.embedding.heads` of them, the same layers and
+ * data, seeds `seed`, `seed + 1`, …; each one's calibration FRR is logged (the
+ * test audio is not looked at). One head is the route as it was.
+ */
+async function trainMembers(
+  run: RunContext,
+  embedding: SpeechEmbedding,
+  data: EmbeddingData,
+): Promise<{ transfer: TransferModel; seconds: number }[]> {
+  const { options, log } = run;
+  const count = options.embedding.heads;
+  const members: { transfer: TransferModel; seconds: number }[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const seed = options.seed + i;
+      const route = await trainEmbeddingRoute(embedding, data, {
+        epochs: options.embedding.epochs,
+        negativeStride: 2,
+        seed,
+        log: i === 0 ? log : () => {},
+      });
+      members.push(route);
+      if (count === 1) break;
+      const calibration = calibrateSmoothing(embedding, route.transfer.headModel, data, {
+        targetFaPerHour: options.targetFaPerHour,
+      });
+      log(
+        `embedding: head ${i + 1} of ${count} (seed ${seed}) trained in ${route.seconds.toFixed(0)} s; calibration FRR ${(100 * calibration.calibrationFrr).toFixed(1)} % at ≤ ${options.targetFaPerHour} FA/h (smoothing ${calibration.smoothing})`,
+      );
+    }
+  } catch (error) {
+    for (const member of members) member.transfer.dispose();
+    throw error;
+  }
+  return members;
 }
