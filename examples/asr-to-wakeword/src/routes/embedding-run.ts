@@ -44,7 +44,9 @@ export async function runEmbeddingRoute(run: RunContext): Promise<RouteReport> {
       const result = measureEmbeddingRoute(embedding, head, data, {
         targetFaPerHour: options.targetFaPerHour,
       });
-      log(`embedding: smoothing ${result.smoothing} (× 80 ms) chosen on the calibration audio`);
+      log(
+        `embedding: smoothing ${result.smoothing} (× 80 ms) chosen on the calibration audio; calibration FRR ${pct(result.calibrationFrr)} at ≤ ${options.targetFaPerHour} FA/h (${pct(result.calibrationFrrWithNearMisses)} with its near misses counted)`,
+      );
       const english = await recordedStream(
         ctx,
         embedding,
@@ -114,7 +116,7 @@ async function trainMembers(
         targetFaPerHour: options.targetFaPerHour,
       });
       log(
-        `embedding: head ${i + 1} of ${count} (seed ${seed}) trained in ${route.seconds.toFixed(0)} s; calibration FRR ${(100 * calibration.calibrationFrr).toFixed(1)} % at ≤ ${options.targetFaPerHour} FA/h (smoothing ${calibration.smoothing})`,
+        `embedding: head ${i + 1} of ${count} (seed ${seed}) trained in ${route.seconds.toFixed(0)} s; calibration FRR ${pct(calibration.calibrationFrr)} at ≤ ${options.targetFaPerHour} FA/h (${pct(calibration.calibrationFrrWithNearMisses)} with its near misses counted; smoothing ${calibration.smoothing})`,
       );
     }
   } catch (error) {
@@ -122,4 +124,8 @@ async function trainMembers(
     throw error;
   }
   return members;
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(1)} %`;
 }
