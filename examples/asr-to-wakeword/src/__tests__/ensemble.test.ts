@@ -8,7 +8,11 @@ function head(seed: number, shape = [4, 3]): tf.LayersModel {
   const input = tf.input({ shape });
   const flat = tf.layers.flatten().apply(input);
   const out = tf.layers
-    .dense({ units: 1, activation: "sigmoid", kernelInitializer: tf.initializers.glorotUniform({ seed }) })
+    .dense({
+      units: 1,
+      activation: "sigmoid",
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    })
     .apply(flat) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: "graft_head" });
 }
@@ -23,7 +27,12 @@ describe("averagedHeads", () => {
     const each = members.map((m) => Array.from((m.predict(x) as tf.Tensor).dataSync()));
     const mean = Array.from((ensemble.predict(x) as tf.Tensor).dataSync());
     expect(new Set(each.map((e) => e[0])).size).toBe(3);
-    mean.forEach((v, i) => expect(v).toBeCloseTo(((each[0]?.[i] ?? 0) + (each[1]?.[i] ?? 0) + (each[2]?.[i] ?? 0)) / 3, 5));
+    mean.forEach((v, i) =>
+      expect(v).toBeCloseTo(
+        ((each[0]?.[i] ?? 0) + (each[1]?.[i] ?? 0) + (each[2]?.[i] ?? 0)) / 3,
+        5,
+      ),
+    );
     tf.dispose(x);
     tf.disposeVariables();
   });
@@ -31,7 +40,9 @@ describe("averagedHeads", () => {
   it("should pass one head through, and refuse heads that read different shapes", () => {
     const one = head(1);
     expect(averagedHeads([one])).toBe(one);
-    expect(() => averagedHeads([one, head(2, [5, 3])])).toThrow(/every head must read \[4, 3\]; head 1 reads \[5, 3\]/);
+    expect(() => averagedHeads([one, head(2, [5, 3])])).toThrow(
+      /every head must read \[4, 3\]; head 1 reads \[5, 3\]/,
+    );
     expect(() => averagedHeads([])).toThrow(/at least one head/);
   });
 });

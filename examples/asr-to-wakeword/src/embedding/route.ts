@@ -139,12 +139,7 @@ export function measureEmbeddingRoute(
 ): WakeResult & { smoothing: number; calibrationFrrWithNearMisses: number } {
   const started = performance.now();
   const { smoothing, calibrationStream, calibrationWindows, calibrationFrrWithNearMisses } =
-    calibrateSmoothing(
-    embedding,
-    head,
-    data,
-    measure,
-  );
+    calibrateSmoothing(embedding, head, data, measure);
   const testWindows = segmentWindows(embedding, head, data.testPositives);
   const scores: RouteScores = {
     calibrationPositives: peaks(calibrationWindows, smoothing),

@@ -60,7 +60,11 @@ export async function runEmbeddingRoute(run: RunContext): Promise<RouteReport> {
       );
       for (const [i, member] of members.entries())
         await member.transfer.save(
-          join(options.out, "models", members.length === 1 ? "wake-embedding" : `wake-embedding-${i + 1}`),
+          join(
+            options.out,
+            "models",
+            members.length === 1 ? "wake-embedding" : `wake-embedding-${i + 1}`,
+          ),
           {
             threshold: result.threshold,
             metrics: JSON.parse(JSON.stringify(result)) as Json,
