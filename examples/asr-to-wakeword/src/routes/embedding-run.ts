@@ -85,7 +85,7 @@ export async function runEmbeddingRoute(run: RunContext): Promise<RouteReport> {
         taskA: `${embedding.provenance.hours} h (${(embedding.provenance.examples ?? 0).toLocaleString("en")} clips, documented)`,
       };
     } finally {
-      for (const member of members) member.transfer.dispose();
+      disposeMembers(members);
     }
   } finally {
     embedding.dispose();
@@ -124,7 +124,7 @@ async function trainMembers(
       );
     }
   } catch (error) {
-    for (const member of members) member.transfer.dispose();
+    disposeMembers(members);
     throw error;
   }
   return members;
@@ -132,4 +132,26 @@ async function trainMembers(
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)} %`;
+}
+
+/**
+ * Frees every member's head. The members share the speech embedding's
+ * layers, which a transfer model's dispose() frees too; so one member is
+ * disposed whole and the others only release their heads' layers.
+ */
+function disposeMembers(members: readonly { transfer: TransferModel }[]): void {
+  for (const [i, { transfer }] of members.entries()) {
+    if (i === 0) continue;
+    for (const layer of transfer.headModel.layers) {
+      // A head layer is counted once per model it is in (the whole model and the head model).
+      for (let left = 1; left > 0;) {
+        try {
+          left = layer.dispose().refCountAfterDispose;
+        } catch {
+          break; // an input layer, or already freed
+        }
+      }
+    }
+  }
+  members[0]?.transfer.dispose();
 }
