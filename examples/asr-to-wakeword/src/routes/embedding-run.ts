@@ -2,6 +2,7 @@ import { join } from "node:path";
 
 import type { SpeechEmbedding } from "@graft/audio";
 import { speechEmbedding } from "@graft/audio";
+import type * as tf from "@tensorflow/tfjs";
 import type { Json, TransferModel } from "@graft/core";
 
 import { INDEPENDENT_CHECK, listRecordings } from "../corpus/recorded.js";
@@ -39,7 +40,10 @@ export async function runEmbeddingRoute(run: RunContext): Promise<RouteReport> {
     const members = await trainMembers(run, embedding, data);
     try {
       const seconds = members.reduce((sum, m) => sum + m.seconds, 0);
-      const head = averagedHeads(members.map((m) => m.transfer.headModel));
+      const head =
+        options.embedding.pick === "calibration"
+          ? pickOnCalibration(members, log)
+          : averagedHeads(members.map((m) => m.transfer.headModel));
       log(`embedding: trained in ${seconds.toFixed(0)} s [${elapsed()}]`);
       const result = measureEmbeddingRoute(embedding, head, data, {
         targetFaPerHour: options.targetFaPerHour,
@@ -92,6 +96,33 @@ export async function runEmbeddingRoute(run: RunContext): Promise<RouteReport> {
   }
 }
 
+/** One of the route's heads and how it did on the calibration audio alone. */
+interface Member {
+  readonly transfer: TransferModel;
+  readonly seconds: number;
+  readonly calibrationFrr: number;
+  readonly calibrationFrrWithNearMisses: number;
+}
+
+/** The member with the lowest calibration FRR (then with near misses counted, then the first). */
+function pickOnCalibration(
+  members: readonly Member[],
+  log: (line: string) => void,
+): tf.LayersModel {
+  let best = 0;
+  members.forEach((m, i) => {
+    const b = members[best] as Member;
+    if (
+      m.calibrationFrr < b.calibrationFrr ||
+      (m.calibrationFrr === b.calibrationFrr &&
+        m.calibrationFrrWithNearMisses < b.calibrationFrrWithNearMisses)
+    )
+      best = i;
+  });
+  if (members.length > 1) log(`embedding: head ${best + 1} chosen on the calibration audio`);
+  return (members[best] as Member).transfer.headModel;
+}
+
 /**
  * The route's heads: `options.embedding.heads` of them, the same layers and
  * data, seeds `seed`, `seed + 1`, …; each one's calibration FRR is logged (the
@@ -101,10 +132,10 @@ async function trainMembers(
   run: RunContext,
   embedding: SpeechEmbedding,
   data: EmbeddingData,
-): Promise<{ transfer: TransferModel; seconds: number }[]> {
+): Promise<Member[]> {
   const { options, log } = run;
   const count = options.embedding.heads;
-  const members: { transfer: TransferModel; seconds: number }[] = [];
+  const members: Member[] = [];
   try {
     for (let i = 0; i < count; i++) {
       const seed = options.seed + i;
@@ -114,11 +145,14 @@ async function trainMembers(
         seed,
         log: i === 0 ? log : () => {},
       });
-      members.push(route);
-      if (count === 1) break;
+      if (count === 1) {
+        members.push({ ...route, calibrationFrr: 0, calibrationFrrWithNearMisses: 0 });
+        break;
+      }
       const calibration = calibrateSmoothing(embedding, route.transfer.headModel, data, {
         targetFaPerHour: options.targetFaPerHour,
       });
+      members.push({ ...route, ...calibration });
       log(
         `embedding: head ${i + 1} of ${count} (seed ${seed}) trained in ${route.seconds.toFixed(0)} s; calibration FRR ${pct(calibration.calibrationFrr)} at ≤ ${options.targetFaPerHour} FA/h (${pct(calibration.calibrationFrrWithNearMisses)} with its near misses counted; smoothing ${calibration.smoothing})`,
       );
