@@ -32,7 +32,7 @@ export interface DemoOptions extends SetSizes {
   /** Which task B routes to train and measure. */
   only: "embedding" | "own-pretrain" | "scratch" | "all";
   /** The speech-embedding route's task B data and training. */
-  embedding: EmbeddingSizes & { epochs: number };
+  embedding: EmbeddingSizes & { epochs: number; heads: number; pick: "average" | "calibration" };
   /** Shares of Debian's recordings (es, fr, it, ru prompts; music on hold) for training and calibration; the test takes the rest. */
   recorded: { train: number; calibration: number };
   /** Pre-train again even if a model for the same data and settings is saved. */
@@ -53,6 +53,9 @@ words (task A), and the same network trained from scratch.
   --confuser-minutes N    dense stream of near misses alone the embedding route trains on (default 10)
   --embedding-calibration-minutes N  synthetic calibration stream of the embedding route (default 5)
   --embedding-epochs N    epochs of the embedding route's new layers (default 60)
+  --embedding-heads N     heads trained with different seeds (default 1)
+  --embedding-pick P      average (their window posteriors) or calibration (the head with the lowest
+                          calibration FRR) (default average)
   --recorded-train X      share of Debian's recorded speech and music for training (default 0.06)
   --recorded-calibration X  share for calibration (default 0.08); the test takes the rest
   --flite-test-positives N  held-out wake-phrase clips by the flite voice heard nowhere else (default 60)
@@ -115,6 +118,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       "confuser-minutes": { type: "string", default: "10" },
       "embedding-calibration-minutes": { type: "string", default: "5" },
       "embedding-epochs": { type: "string", default: "60" },
+      "embedding-heads": { type: "string", default: "1" },
+      "embedding-pick": { type: "string", default: "average" },
       "recorded-train": { type: "string", default: "0.06" },
       "recorded-calibration": { type: "string", default: "0.08" },
       "flite-test-positives": { type: "string", default: "60" },
@@ -179,6 +184,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       ),
       testMinutes: positive("test-minutes", values["test-minutes"]),
       epochs: int("embedding-epochs", values["embedding-epochs"], 60, 1),
+      heads: int("embedding-heads", values["embedding-heads"], 1, 1),
+      pick: oneOf("embedding-pick", values["embedding-pick"], ["average", "calibration"] as const),
     },
     recorded: {
       train: positive("recorded-train", values["recorded-train"]),

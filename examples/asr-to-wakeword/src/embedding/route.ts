@@ -136,13 +136,48 @@ export function measureEmbeddingRoute(
   head: tf.LayersModel,
   data: EmbeddingData,
   measure: { targetFaPerHour: number },
-): WakeResult & { smoothing: number } {
+): WakeResult & { smoothing: number; calibrationFrrWithNearMisses: number } {
   const started = performance.now();
+  const { smoothing, calibrationStream, calibrationWindows, calibrationFrrWithNearMisses } =
+    calibrateSmoothing(embedding, head, data, measure);
+  const testWindows = segmentWindows(embedding, head, data.testPositives);
+  const scores: RouteScores = {
+    calibrationPositives: peaks(calibrationWindows, smoothing),
+    calibrationStream,
+    calibrationPlacements: data.calibrationStream.placements,
+    testPositives: peaks(testWindows, smoothing),
+    testStream: streamScores(embedding, head, data.testStream),
+    testPlacements: data.testStream.placements,
+  };
+  const result = summariseScores(scores, { ...measure, smoothing }, 0);
+  return {
+    ...result,
+    smoothing,
+    calibrationFrrWithNearMisses,
+    scoringSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * The smoothing chosen on the calibration audio alone (the lowest FRR on the
+ * calibration positives at the threshold for the target on the calibration
+ * stream's everyday audio, ties to the shorter) and that FRR: what a head is
+ * judged by without the test audio.
+ */
+export function calibrateSmoothing(
+  embedding: SpeechEmbedding,
+  head: tf.LayersModel,
+  data: EmbeddingData,
+  measure: { targetFaPerHour: number },
+): {
+  smoothing: number;
+  calibrationFrr: number;
+  calibrationFrrWithNearMisses: number;
+  calibrationStream: StreamScores;
+  calibrationWindows: number[][];
+} {
   const calibrationStream = streamScores(embedding, head, data.calibrationStream);
   const calibrationWindows = segmentWindows(embedding, head, data.calibrationPositives);
-  const testWindows = segmentWindows(embedding, head, data.testPositives);
-  const peaks = (windows: readonly number[][], smoothing: number): number[] =>
-    windows.map((w) => peakSmoothed(w, smoothing));
   // The same everyday audio the threshold is calibrated on (see summariseScores).
   const everydayCalibration = everydayAudio(calibrationStream, data.calibrationStream.placements);
   const calibrationFrr = (smoothing: number): number =>
@@ -153,17 +188,25 @@ export function measureEmbeddingRoute(
       targetFaPerHour: measure.targetFaPerHour,
     }).calibration.frr;
   const frrs = SMOOTHINGS.map(calibrationFrr);
-  const smoothing = SMOOTHINGS[frrs.indexOf(Math.min(...frrs))] as number;
-  const scores: RouteScores = {
-    calibrationPositives: peaks(calibrationWindows, smoothing),
+  const best = Math.min(...frrs);
+  const smoothing = SMOOTHINGS[frrs.indexOf(best)] as number;
+  return {
+    smoothing,
+    calibrationFrr: best,
+    // Stricter and less often saturated: the calibration stream's near misses count as false accepts too.
+    calibrationFrrWithNearMisses: evaluateWakeWord({
+      positiveScores: peaks(calibrationWindows, smoothing),
+      negativeStream: calibrationStream,
+      detection: { smoothing, refractorySeconds: 1 },
+      targetFaPerHour: measure.targetFaPerHour,
+    }).calibration.frr,
     calibrationStream,
-    calibrationPlacements: data.calibrationStream.placements,
-    testPositives: peaks(testWindows, smoothing),
-    testStream: streamScores(embedding, head, data.testStream),
-    testPlacements: data.testStream.placements,
+    calibrationWindows,
   };
-  const result = summariseScores(scores, { ...measure, smoothing }, 0);
-  return { ...result, smoothing, scoringSeconds: (performance.now() - started) / 1000 };
+}
+
+function peaks(windows: readonly number[][], smoothing: number): number[] {
+  return windows.map((w) => peakSmoothed(w, smoothing));
 }
 
 /** First embedding of every training window that holds a whole phrase and ends 0.02–0.5 s after it. */
