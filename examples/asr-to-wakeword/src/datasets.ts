@@ -74,6 +74,43 @@ export interface Recording {
 export const trainBeds: readonly Float32Array[] = noiseBeds(20, RATE, createRandom(101));
 export const testBeds: readonly Float32Array[] = noiseBeds(20, RATE, createRandom(202));
 
+/**
+ * Starts synthesising the log-mel routes' speech in the background, one
+ * espeak-ng process at a time, while the embedding route computes on the main
+ * thread: task A's words (when `taskA`), task B's clips and the calibration
+ * stream, in the order those routes need them. Their own {@link speak} calls
+ * later find the clips made, or wait for the ones still in flight. Resolves
+ * with the count synthesised; never rejects (a failure shows again, with its
+ * message, when a route asks for the clips).
+ */
+export async function prefetchLogMelSpeech(
+  ctx: DataContext,
+  taskA: boolean,
+): Promise<{ synthesised: number; seconds: number }> {
+  const started = performance.now();
+  const { positives, negatives } = wakeTrainUtterances(ctx.sizes, ctx.voices, ctx.seed + 1);
+  const { pretrain, wakeTrain } = ctx.voices;
+  const sets: [string, Utterance[]][] = [
+    ...(taskA
+      ? [["task-a", pretrainUtterances(ctx.sizes, ctx.voices, ctx.seed)] as [string, Utterance[]]]
+      : []),
+    ["task-b", [...positives, ...negatives]],
+    [
+      "calibration-stream",
+      streamUtterances(ctx.sizes.calibrationMinutes, [...pretrain, ...wakeTrain], ctx.seed + 4),
+    ],
+  ];
+  let synthesised = 0;
+  try {
+    for (const [name, utterances] of sets)
+      synthesised += (await synthesise(utterances, { dir: ctx.corpusDir, name, concurrency: 1 }))
+        .synthesised;
+  } catch {
+    // Reported by the route that needs the clip.
+  }
+  return { synthesised, seconds: (performance.now() - started) / 1000 };
+}
+
 /** Task A: every transcript spoken by the pre-training voices, augmented; labels index {@link TRANSCRIPTS}. */
 export async function taskAData(ctx: DataContext): Promise<ClipSet> {
   const clips = await speak(ctx, "task-a", pretrainUtterances(ctx.sizes, ctx.voices, ctx.seed));

@@ -17,7 +17,7 @@ import {
 import { WAKE_PHRASE } from "./corpus/vocabulary.js";
 import { ACCENTS, installedVariants, splitVariants } from "./corpus/voices.js";
 import type { DataContext } from "./datasets.js";
-import { demoData } from "./datasets.js";
+import { demoData, prefetchLogMelSpeech } from "./datasets.js";
 import { detCurveSvg } from "./det-plot.js";
 import { parseDemoOptions } from "./options.js";
 import type { RouteReport } from "./report.js";
@@ -63,12 +63,23 @@ log(
 const demo = await demoData(ctx);
 const run: RunContext = { ctx, options, recorded, demo, log, elapsed };
 const wanted = (name: string): boolean => options.only === "all" || options.only === name;
+const logMel = (["own-pretrain", "scratch"] as const).filter(wanted);
+// The embedding route computes on the main thread: meanwhile one core synthesises what the log-mel routes will need.
+const prefetch =
+  wanted("embedding") && logMel.length > 0
+    ? prefetchLogMelSpeech(ctx, logMel.includes("own-pretrain")).then(({ synthesised, seconds }) => {
+        if (synthesised > 0)
+          log(
+            `  background: ${synthesised} utterances for the log-mel routes synthesised in ${seconds.toFixed(0)} s [${elapsed()}]`,
+          );
+      })
+    : undefined;
 const routes: Record<string, RouteReport> = {};
 if (wanted("embedding")) routes["embedding"] = await runEmbeddingRoute(run);
-const logMel = (["own-pretrain", "scratch"] as const).filter(wanted);
 const { routes: logMelRoutes, taskA } =
   logMel.length > 0 ? await runLogMelRoutes(run, logMel) : { routes: {}, taskA: undefined };
 Object.assign(routes, logMelRoutes);
+await prefetch;
 
 log("");
 for (const line of resultLines(routes, options)) log(line);

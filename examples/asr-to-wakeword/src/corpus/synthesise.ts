@@ -48,11 +48,16 @@ export async function synthesise(
   const worker = async (): Promise<void> => {
     while (next < clips.length) {
       const clip = clips[next++] as SpokenUtterance;
-      if (!existsSync(clip.path)) {
-        // Write aside and rename, so an interrupted run never leaves a truncated WAV behind.
-        const partial = `${clip.path}.partial.wav`;
-        await speakToFile(clip.text, clip.voice, partial);
-        await rename(partial, clip.path);
+      const pending = inFlight.get(clip.path);
+      if (pending) await pending;
+      else if (!existsSync(clip.path)) {
+        const made = speakOnce(clip);
+        inFlight.set(clip.path, made);
+        try {
+          await made;
+        } finally {
+          inFlight.delete(clip.path);
+        }
         synthesised++;
       }
       done++;
@@ -68,6 +73,20 @@ export async function synthesise(
     .join("\n");
   await writeFile(join(dir, `${name}.jsonl`), `${manifest}\n`);
   return { clips, synthesised };
+}
+
+/**
+ * Clips being synthesised right now, by path: a second {@link synthesise}
+ * (e.g. a set the demo asks for while the same set is still being prefetched
+ * in the background) waits for the clip instead of making it twice.
+ */
+const inFlight = new Map<string, Promise<void>>();
+
+async function speakOnce(clip: SpokenUtterance): Promise<void> {
+  // Write aside and rename, so an interrupted run never leaves a truncated WAV behind.
+  const partial = `${clip.path}.partial.wav`;
+  await speakToFile(clip.text, clip.voice, partial);
+  await rename(partial, clip.path);
 }
 
 /** A short stable id of an utterance: the same text and voice always map to the same file. */

@@ -30,6 +30,8 @@ export interface EmbeddingTraining {
   readonly head?: EmbeddingHeadOptions;
   /** @default 1e-3 */
   readonly learningRate?: number;
+  /** Loss weight per class (negative, positive). @default "balanced" */
+  readonly classWeights?: "balanced" | readonly number[];
   readonly seed: number;
   readonly log: (line: string) => void;
 }
@@ -97,11 +99,16 @@ export async function trainEmbeddingRoute(
     await transfer.fit(dataset, {
       inputs: "features",
       phases: [
-        { name: "new layers", epochs: options.epochs, freeze: "frozen", learningRate: 1e-3 },
+        {
+          name: "new layers",
+          epochs: options.epochs,
+          freeze: "frozen",
+          learningRate: options.learningRate ?? 1e-3,
+        },
       ],
       batchSize: 256,
       validation: 0.1,
-      classWeights: "balanced",
+      classWeights: options.classWeights ?? "balanced",
       earlyStopping: { patience: 6 },
       seed: options.seed,
       onProgress: (e) => {
