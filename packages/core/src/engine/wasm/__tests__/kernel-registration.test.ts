@@ -4,39 +4,32 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "../register.js";
 import { setUpWasm, values } from "./compare-backends.js";
 
+/** Stock wasm kernels graft wraps (registered again with a faster or fixed kernel in front). */
+const WRAPPED = [
+  tf.Tile,
+  tf.BatchMatMul,
+  tf.Sum,
+  tf.Mean,
+  tf.Add,
+  tf.Multiply,
+  tf.FusedBatchNorm,
+  tf.Conv2D,
+];
+
+const wasmKernel = (name: string): tf.KernelFunc | undefined =>
+  tf.getKernel(name, "wasm")?.kernelFunc;
+
 describe("registerWasmTrainingKernels", () => {
   beforeAll(setUpWasm);
 
   it("should register every graft kernel for wasm and be idempotent", () => {
     registerWasmTrainingKernels();
-    const before = WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc);
-    const wrapped = [
-      tf.Tile,
-      tf.BatchMatMul,
-      tf.Sum,
-      tf.Mean,
-      tf.Add,
-      tf.Multiply,
-      tf.FusedBatchNorm,
-      tf.Conv2D,
-    ].map((name) => tf.getKernel(name, "wasm")?.kernelFunc);
+    const before = WASM_TRAINING_KERNELS.map((k) => wasmKernel(k.kernelName));
+    const wrapped = WRAPPED.map(wasmKernel);
     registerWasmTrainingKernels();
     expect(before).toEqual(WASM_TRAINING_KERNELS.map((k) => k.kernelFunc));
-    expect(
-      WASM_TRAINING_KERNELS.map((k) => tf.getKernel(k.kernelName, "wasm")?.kernelFunc),
-    ).toEqual(before);
-    expect(
-      [
-        tf.Tile,
-        tf.BatchMatMul,
-        tf.Sum,
-        tf.Mean,
-        tf.Add,
-        tf.Multiply,
-        tf.FusedBatchNorm,
-        tf.Conv2D,
-      ].map((name) => tf.getKernel(name, "wasm")?.kernelFunc),
-    ).toEqual(wrapped);
+    expect(WASM_TRAINING_KERNELS.map((k) => wasmKernel(k.kernelName))).toEqual(before);
+    expect(WRAPPED.map(wasmKernel)).toEqual(wrapped);
   });
 });
 
