@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import type { SetSizes } from "./corpus/sets.js";
+import { HEY_OTHERS } from "./corpus/vocabulary.js";
 import type { EmbeddingSizes } from "./embedding/data.js";
 
 /** Everything the demo can be told on its command line. */
@@ -50,6 +51,8 @@ words (task A), and the same network trained from scratch.
   --embedding-positives N wake-phrase clips by task B's espeak-ng voices, embedding route (default 300)
   --flite-positives N     wake-phrase clips by the training flite voices, embedding route (default 100)
   --embedding-stream-minutes N   synthetic negative stream the embedding route trains on (default 8)
+  --hey-others N          "hey" + an ordinary word ("hey apple", …): how many such phrases the embedding
+                          route's near-miss stream also says (default 20, all; 0 = none)
   --confuser-minutes N    dense stream of near misses alone the embedding route trains on (default 10)
   --embedding-calibration-minutes N  synthetic calibration stream of the embedding route (default 5)
   --embedding-epochs N    epochs of the embedding route's new layers (default 60)
@@ -115,6 +118,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       "embedding-positives": { type: "string", default: "300" },
       "flite-positives": { type: "string", default: "100" },
       "embedding-stream-minutes": { type: "string", default: "8" },
+      "hey-others": { type: "string", default: "20" },
       "confuser-minutes": { type: "string", default: "10" },
       "embedding-calibration-minutes": { type: "string", default: "5" },
       "embedding-epochs": { type: "string", default: "60" },
@@ -139,6 +143,10 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     const value = text === undefined ? fallback : Number(text);
     if (!Number.isInteger(value) || value < min)
       throw new Error(`--${name} must be an integer ≥ ${min}, got ${text}.\n${HELP}`);
+    return value;
+  };
+  const atMost = (value: number, max: number, name: string): number => {
+    if (value > max) throw new Error(`--${name} must be at most ${max}, got ${value}.`);
     return value;
   };
   const oneOf = <T extends string>(name: string, text: string, choices: readonly T[]): T => {
@@ -177,6 +185,11 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       positives: int("embedding-positives", values["embedding-positives"], 300, 10),
       flitePositives: int("flite-positives", values["flite-positives"], 100),
       streamMinutes: positive("embedding-stream-minutes", values["embedding-stream-minutes"]),
+      heyOthers: atMost(
+        int("hey-others", values["hey-others"], 20),
+        HEY_OTHERS.length,
+        "hey-others",
+      ),
       confuserMinutes: positive("confuser-minutes", values["confuser-minutes"]),
       calibrationMinutes: positive(
         "embedding-calibration-minutes",

@@ -6,7 +6,13 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { synthesise } from "../corpus/synthesise.js";
-import { CONFUSERS, OTHER_WORDS, TRANSCRIPTS, WAKE_PHRASE } from "../corpus/vocabulary.js";
+import {
+  CONFUSERS,
+  HEY_OTHERS,
+  OTHER_WORDS,
+  TRANSCRIPTS,
+  WAKE_PHRASE,
+} from "../corpus/vocabulary.js";
 import { FLITE_TEST_VOICES } from "../corpus/flite.js";
 import { allTestPositiveUtterances, embeddingTrainUtterances } from "../corpus/sets.js";
 import { splitVariants } from "../corpus/voices.js";
@@ -35,6 +41,31 @@ describe("vocabulary", () => {
   });
 });
 
+describe("embeddingTrainUtterances", () => {
+  const voices = splitVariants(
+    Array.from({ length: 40 }, (_, i) => `v${i}`),
+    3,
+  );
+
+  it("should add the asked number of hey + word phrases to the near misses, and nothing else", () => {
+    const plain = embeddingTrainUtterances({ positives: 5, flitePositives: 0 }, voices, 5);
+    const withHey = embeddingTrainUtterances(
+      { positives: 5, flitePositives: 0, heyOthers: 4 },
+      voices,
+      5,
+    );
+    const texts = (us: readonly { text: string }[]): Set<string> => new Set(us.map((u) => u.text));
+    expect(texts(plain.confusers)).toEqual(new Set(CONFUSERS));
+    expect(texts(withHey.confusers)).toEqual(new Set([...CONFUSERS, ...HEY_OTHERS.slice(0, 4)]));
+    expect(withHey.negatives).toEqual(plain.negatives);
+    for (const phrase of HEY_OTHERS) {
+      expect(phrase.startsWith("hey ")).toBe(true);
+      expect(phrase).not.toBe(WAKE_PHRASE);
+      expect(CONFUSERS).not.toContain(phrase);
+    }
+  });
+});
+
 describe("splitVariants", () => {
   it("should split the voices into three disjoint groups, the same way for the same seed", () => {
     const variants = Array.from({ length: 100 }, (_, i) => `v${i}`);
@@ -60,6 +91,21 @@ describe.skipIf(!haveEspeak)("synthesise", () => {
     const again = await synthesise(utterances, { dir, name: "test" });
     expect(again.synthesised).toBe(0);
     expect(again.clips.map((c) => c.path)).toEqual(first.clips.map((c) => c.path));
+  });
+
+  it("should make a clip once when two sets ask for it at the same time", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "asr-corpus-"));
+    dirs.push(dir);
+    const utterances = ["one", "two", "three", "four"].map((text) => ({
+      text,
+      voice: { accent: "en-us", variant: "m3", speed: 170, pitch: 50 },
+    }));
+    const [background, route] = await Promise.all([
+      synthesise(utterances, { dir, name: "background", concurrency: 1 }),
+      synthesise(utterances, { dir, name: "route" }),
+    ]);
+    expect(background.synthesised + route.synthesised).toBe(utterances.length);
+    expect(route.clips.map((c) => c.path)).toEqual(background.clips.map((c) => c.path));
   });
 });
 

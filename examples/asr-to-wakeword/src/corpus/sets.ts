@@ -2,7 +2,14 @@ import { createRng } from "@graft/audio";
 
 import { FLITE_TEST_VOICES, FLITE_TRAIN_VOICES, randomFliteVoice } from "./flite.js";
 import type { Utterance } from "./synthesise.js";
-import { CONFUSERS, OTHER_WORDS, SENTENCES, TRANSCRIPTS, WAKE_PHRASE } from "./vocabulary.js";
+import {
+  CONFUSERS,
+  HEY_OTHERS,
+  OTHER_WORDS,
+  SENTENCES,
+  TRANSCRIPTS,
+  WAKE_PHRASE,
+} from "./vocabulary.js";
 import type { Voice, VoiceSplit } from "./voices.js";
 import { randomVoice } from "./voices.js";
 
@@ -100,7 +107,12 @@ export function allTestPositiveUtterances(
  * phrase; and near misses alone, each by many voices.
  */
 export function embeddingTrainUtterances(
-  counts: { readonly positives: number; readonly flitePositives: number },
+  counts: {
+    readonly positives: number;
+    readonly flitePositives: number;
+    /** How many of {@link HEY_OTHERS} the near-miss stream also says. @default 0 */
+    readonly heyOthers?: number;
+  },
   voices: VoiceSplit,
   seed: number,
 ): { positives: Utterance[]; negatives: Utterance[]; confusers: Utterance[] } {
@@ -126,8 +138,9 @@ export function embeddingTrainUtterances(
     };
   });
   // Near misses alone, every one said by many voices: what separates the wake phrase from "hey graph".
+  const nearMisses = [...CONFUSERS, ...HEY_OTHERS.slice(0, counts.heyOthers ?? 0)];
   const confusers = Array.from({ length: 800 }, (_, i) => ({
-    text: CONFUSERS[i % CONFUSERS.length] as string,
+    text: nearMisses[i % nearMisses.length] as string,
     voice: i % 6 === 5 ? randomFliteVoice(FLITE_TRAIN_VOICES, random) : randomVoice(known, random),
   }));
   return { positives, negatives, confusers };

@@ -118,6 +118,13 @@ export const OTHER_WORDS: readonly string[] = [
   "rabbit",
 ];
 
+/**
+ * The wake phrase's first word before ordinary words ("hey apple", "hey
+ * river", …): training negatives that say "hey" is not enough. No test or
+ * calibration stream says them.
+ */
+export const HEY_OTHERS: readonly string[] = OTHER_WORDS.map((word) => `hey ${word}`);
+
 /** Sentences for the long negative streams: everyday speech, some of it close to the wake phrase. */
 export const SENTENCES: readonly string[] = [
   "what time is it",

@@ -34,6 +34,8 @@ export interface EmbeddingSizes {
   readonly flitePositives: number;
   /** Minutes of the training negative stream (near misses and other words, espeak-ng and flite). */
   readonly streamMinutes: number;
+  /** How many "hey" + ordinary word phrases the near-miss stream also says (of 20). */
+  readonly heyOthers: number;
   /** Minutes of the dense stream of near misses alone. */
   readonly confuserMinutes: number;
   /** Minutes of espeak-ng negative stream the threshold is calibrated on (with the recorded calibration share). */
@@ -76,7 +78,11 @@ export async function embeddingData(
   },
 ): Promise<EmbeddingData> {
   const { positives, negatives, confusers } = embeddingTrainUtterances(
-    { positives: sizes.positives, flitePositives: sizes.flitePositives },
+    {
+      positives: sizes.positives,
+      flitePositives: sizes.flitePositives,
+      heyOthers: sizes.heyOthers,
+    },
     ctx.voices,
     ctx.seed + 31,
   );
