@@ -7,12 +7,14 @@ import {
 import type {
   Backbone,
   EvaluationReport,
+  HeadFactory,
   FitOptions,
   ProgressEvent,
   TrainingPhase,
   TransferModel,
 } from "@graft/core";
-import { imageAugmenter, vision } from "@graft/vision";
+import { imageAugmenter, spatialMilHead, vision } from "@graft/vision";
+import type { MilPooling } from "@graft/vision";
 import type * as tf from "@tensorflow/tfjs";
 
 import type { RadiographData } from "./radiograph-data.js";
@@ -37,29 +39,54 @@ export interface RunSettings {
 
 const TASK = { kind: "binary", labels: LABELS } as const;
 
+/** Route 1's head: a new output layer on pooled features, or a spatial MIL head on the unpooled map. */
+export type HeadChoice =
+  | { readonly kind: "output" }
+  | {
+      readonly kind: "mil";
+      readonly pooling: MilPooling;
+      readonly units: number;
+      readonly normalization?: "batch" | "none";
+    };
+
 /**
- * Transfer with the backbone frozen: a freshly initialised output layer
- * trained on backbone features computed once (graft's feature cache).
+ * Transfer with the backbone frozen: a freshly initialised head trained on
+ * backbone features computed once (graft's feature cache).
  */
 export async function runTransfer(
   backbone: Backbone,
   train: RadiographData,
   test: RadiographData,
-  { headEpochs, ...settings }: RunSettings & { headEpochs: number },
+  {
+    headEpochs,
+    head = { kind: "output" },
+    ...settings
+  }: RunSettings & { headEpochs: number; head?: HeadChoice },
 ): Promise<RunResult> {
+  const [factory, headWords]: [HeadFactory, string] =
+    head.kind === "mil"
+      ? [
+          spatialMilHead({
+            pooling: head.pooling,
+            units: head.units,
+            ...(head.normalization ? { normalization: head.normalization } : {}),
+          }),
+          `spatial MIL head (${head.units > 0 ? `${head.units} hidden 1×1 channels` : "linear score per location"}, ${head.pooling} pooling)`,
+        ]
+      : [outputHead(), "new output layer"];
   const model = createTransferModel({
     backbone,
     task: TASK,
-    head: outputHead(),
+    head: factory,
     freeze: "frozen",
     preprocessor: train.preprocessor,
     plugin: vision,
     seed: settings.seed,
   });
   const phases: TrainingPhase[] = [
-    { name: "output layer", epochs: headEpochs, freeze: "frozen", learningRate: 3e-3 },
+    { name: head.kind === "mil" ? "MIL head" : "output layer", epochs: headEpochs, freeze: "frozen", learningRate: 3e-3 },
   ];
-  const what = `${backbone.name} (${backbone.provenance.task ?? "?"}) cut at ${backbone.provenance.cutAt ?? "?"} + ${backbone.provenance.pooling ?? "no"} pooling, new output layer, backbone frozen`;
+  const what = `${backbone.name} (${backbone.provenance.task ?? "?"}) cut at ${backbone.provenance.cutAt ?? "?"} + ${backbone.provenance.pooling ?? "no"} pooling, ${headWords}, backbone frozen`;
   return run("transfer", what, model, train, test, phases, settings, {});
 }
 

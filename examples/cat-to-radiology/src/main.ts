@@ -125,7 +125,10 @@ async function compareRoute(
         seconds: Number(c.seconds.toFixed(2)),
       })),
     };
-    const cut = o.cut === "auto" ? { layer: best.cut, pooling: best.pooling as Pooling } : o.cut;
+    const cut =
+      o.cut === "auto"
+        ? { layer: best.cut, pooling: (o.head === "mil" ? "none" : best.pooling) as Pooling }
+        : o.cut;
     if (o.cut !== "auto") log(`explorer: overridden by --cut ${cut.layer}:${cut.pooling}`);
     picked = {
       backbone: await imagenetBackbone(o.size, cut.layer, cut.pooling),
@@ -138,10 +141,12 @@ async function compareRoute(
   const { backbone, alpha, pretraining } = picked;
   log(`task A (${route}): ${describe(backbone)} [${elapsed()}]`);
 
-  log(`transfer: new output layer on the frozen backbone …`);
+  const milHead = route === "imagenet" && o.head === "mil";
+  log(`transfer: ${milHead ? "spatial MIL head" : "new output layer"} on the frozen backbone …`);
   const transfer = await runTransfer(backbone, trainData, testData, {
     ...settings,
     headEpochs: o.headEpochs,
+    ...(milHead ? { head: { kind: "mil", pooling: o.milPooling, units: o.milUnits } } : {}),
   });
   log(`transfer: test AUC ${transfer.report.macroAuc?.toFixed(3)} [${elapsed()}]`);
   const transferSummary = summary(transfer);

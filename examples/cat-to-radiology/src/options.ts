@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import type { Pooling } from "@graft/core";
+import type { MilPooling } from "@graft/vision";
 
 /** Which backbone task A provides. */
 export type Route = "imagenet" | "fashion" | "both";
@@ -14,6 +15,16 @@ export interface DemoOptions {
   size: number;
   /** Route 1's cut: the explorer's recommendation, or a layer and pooling given as `layer:pooling`. */
   cut: "auto" | { layer: string; pooling: Pooling };
+  /**
+   * Route 1's head on the frozen backbone: `output`, a new output layer on the
+   * globally pooled cut; `mil`, vision's spatial multiple-instance head on the
+   * cut's unpooled map (the cut's pooling is then not used).
+   */
+  head: "output" | "mil";
+  /** How the MIL head pools its location scores. */
+  milPooling: MilPooling;
+  /** Hidden 1×1 channels of the MIL head (0: a linear score per location). */
+  milUnits: number;
   /** Training radiographs (the story's 100). */
   train: number;
   /** Held-out test radiographs. */
@@ -48,7 +59,12 @@ const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic
 
   --route imagenet|fashion|both   task A backbone (default imagenet)
   --size N               task B image side of the transfer (default 96)
-  --cut auto|LAYER:POOL  route 1's cut: auto = the explorer's pick (default out_relu:avg, chosen on a dev set)
+  --cut auto|LAYER:POOL  route 1's cut: auto = the explorer's pick (default out_relu:avg, chosen on a dev set;
+                         with --head mil: block_6_expand_relu, unpooled, and LAYER alone is enough)
+  --head output|mil      route 1's head: a new output layer on the pooled cut (default), or a spatial
+                         multiple-instance head scoring every location of the unpooled cut (vision's spatialMilHead)
+  --mil-pooling max|lse|topk  how the MIL head pools location scores (default lse)
+  --mil-units N          hidden 1×1 channels of the MIL head (default 0: a linear score per location)
   --train N              training radiographs (default 100)
   --test N               test radiographs (default 500)
   --seed N               seed of data and training (default 1)
@@ -73,7 +89,10 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     options: {
       route: { type: "string", default: "imagenet" },
       size: { type: "string", default: "96" },
-      cut: { type: "string", default: "out_relu:avg" },
+      cut: { type: "string" },
+      head: { type: "string", default: "output" },
+      "mil-pooling": { type: "string", default: "lse" },
+      "mil-units": { type: "string", default: "0" },
       train: { type: "string", default: "100" },
       test: { type: "string", default: "500" },
       seed: { type: "string", default: "1" },
@@ -115,10 +134,21 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     }
     return value;
   };
+  const head = values.head;
+  if (head !== "output" && head !== "mil") {
+    throw new Error(`--head must be output or mil, got "${head}".`);
+  }
+  const milPooling = values["mil-pooling"];
+  if (milPooling !== "max" && milPooling !== "lse" && milPooling !== "topk") {
+    throw new Error(`--mil-pooling must be max, lse or topk, got "${milPooling}".`);
+  }
   return {
     route,
     size: int("size", 32),
-    cut: parseCut(values.cut),
+    cut: parseCut(values.cut ?? (head === "mil" ? "block_6_expand_relu" : "out_relu:avg"), head),
+    head,
+    milPooling,
+    milUnits: int("mil-units", 0),
     train: int("train", 4),
     test: int("test", 4),
     seed: int("seed", 0),
@@ -137,9 +167,11 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   };
 }
 
-function parseCut(text: string): DemoOptions["cut"] {
+function parseCut(text: string, head: DemoOptions["head"]): DemoOptions["cut"] {
   if (text === "auto") return "auto";
   const [layer, pooling] = text.split(":");
+  // The MIL head reads the unpooled map: a pooling, if given, is not used.
+  if (head === "mil" && layer) return { layer, pooling: "none" };
   if (!layer || (pooling !== "avg" && pooling !== "max" && pooling !== "avg+max")) {
     throw new Error(
       `--cut must be "auto" or LAYER:POOLING with pooling avg, max or avg+max (e.g. out_relu:avg), got "${text}".`,

@@ -48,4 +48,9 @@ export type { GradCamOverlayOptions } from "./explain/grad-cam-overlay.js";
 
 export { gradCamLayer } from "./explain/grad-cam-layer.js";
 export type { GradCamLayerOptions } from "./explain/grad-cam-layer.js";
+export { spatialMilHead } from "./heads/spatial-mil-head.js";
+export type { SpatialMilHeadOptions } from "./heads/spatial-mil-head.js";
+export { MilPooling2D } from "./heads/mil-pooling.js";
+export type { MilPooling, MilPoolingArgs } from "./heads/mil-pooling.js";
+
 export { graftPlugin } from "./contract/graft-plugin.js";

@@ -4,6 +4,7 @@ import type { DomainPlugin } from "@graft/core";
 import { mobileNetV2 } from "./backbones/mobilenet-v2.js";
 import { pretrainedMobileNetV2 } from "./backbones/pretrained-mobilenet-v2.js";
 import { smallCnn } from "./backbones/small-cnn.js";
+import { spatialMilHead } from "./heads/spatial-mil-head.js";
 import type { ImageSource } from "./image/decode-image.js";
 import { restoreImagePreprocessor } from "./image/image-preprocessor.js";
 
@@ -14,10 +15,14 @@ export interface VisionBackbones {
   readonly pretrainedMobileNetV2: typeof pretrainedMobileNetV2;
 }
 
-/** Heads for image tasks: core's re-initialised output layer and multi-layer dense heads. */
+/**
+ * Heads for image tasks: core's re-initialised output layer and multi-layer
+ * dense heads, and a multiple-instance head on spatial feature maps.
+ */
 export interface VisionHeads {
   readonly outputHead: typeof outputHead;
   readonly denseHead: typeof denseHead;
+  readonly spatialMilHead: typeof spatialMilHead;
 }
 
 /**
@@ -30,5 +35,5 @@ export const vision: DomainPlugin<VisionBackbones, VisionHeads, ImageSource> = {
   inputKind: "image",
   restorePreprocessor: restoreImagePreprocessor,
   backbones: { mobileNetV2, smallCnn, pretrainedMobileNetV2 },
-  heads: { outputHead, denseHead },
+  heads: { outputHead, denseHead, spatialMilHead },
 };

@@ -2,7 +2,8 @@
 // code with other settings and scores them on a development set (generator
 // seed 5001), never on the 500 test images (seed 1001). Each argument is one
 // JSON setting, e.g. '{"cut":"block_13_expand_relu","top":8,"epochs":6}' or
-// '{"scratch":true,"train":1000,"trainSeed":3001}'.
+// '{"scratch":true,"train":1000,"trainSeed":3001}'; '{"size":96,"cut":"block_6_expand_relu",
+// "head":"mil","milPooling":"lse"}' trains vision's spatial MIL head on the unpooled cut instead.
 import { loadEngine } from "@graft/core";
 import type { Pooling, TransferModel } from "@graft/core";
 import { mobileNetV2 } from "@graft/vision";
@@ -29,6 +30,13 @@ interface Setting {
   /** Training images and their generator seed (the example's are 100 of seed 1). */
   train?: number;
   trainSeed?: number;
+  /** `mil`: vision's spatial MIL head on the unpooled cut (pooling is then "none"). */
+  head?: "output" | "mil";
+  milPooling?: "max" | "lse" | "topk";
+  milUnits?: number;
+  milNorm?: "batch" | "none";
+  /** Seed of the head's initialisation and batch order. @default 1 */
+  seed?: number;
 }
 
 const outDir = process.env["SWEEP_OUT"] ?? "out/dev-radiographs";
@@ -49,7 +57,7 @@ for (const arg of process.argv.slice(2)) {
   const train = await radiographData(trainSet, size, 3);
   const dev = await radiographData(devSet, size, 3);
   const settings = {
-    seed: 1,
+    seed: s.seed ?? 1,
     log: (line: string) => {
       if (line) console.log(`  ${line}`);
     },
@@ -71,11 +79,21 @@ for (const arg of process.argv.slice(2)) {
     const backbone = await imagenetBackbone(
       size,
       s.cut ?? "block_10_expand_relu",
-      s.pooling ?? "avg",
+      s.head === "mil" ? "none" : (s.pooling ?? "avg"),
     );
     const transfer = await runTransfer(backbone, train, dev, {
       ...settings,
       headEpochs: s.headEpochs ?? 60,
+      ...(s.head === "mil"
+        ? {
+            head: {
+              kind: "mil",
+              pooling: s.milPooling ?? "lse",
+              units: s.milUnits ?? 0,
+              ...(s.milNorm ? { normalization: s.milNorm } : {}),
+            } as const,
+          }
+        : {}),
     });
     result = `frozen ${auc(transfer.report.macroAuc)}`;
     if ((s.top ?? 0) > 0) {
