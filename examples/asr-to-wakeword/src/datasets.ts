@@ -21,7 +21,7 @@ import {
   wakeTrainUtterances,
 } from "./corpus/sets.js";
 import type { SpokenUtterance, Utterance } from "./corpus/synthesise.js";
-import { synthesise } from "./corpus/synthesise.js";
+import { clipsFor, synthesise } from "./corpus/synthesise.js";
 import { TRANSCRIPTS, WAKE_PHRASE } from "./corpus/vocabulary.js";
 import type { VoiceSplit } from "./corpus/voices.js";
 import { cacheKey, clipsToFeatures, FEATURES } from "./features.js";
@@ -319,6 +319,50 @@ export async function speak(
       `  ${name}: synthesised ${synthesised} utterances in ${((performance.now() - started) / 1000).toFixed(0)} s`,
     );
   return clips;
+}
+
+/** Speech a stream synthesises as it goes: only the utterances it says are made. */
+export interface SpeechOnDemand {
+  /** Every utterance's clip (its WAV may not exist yet). */
+  readonly clips: readonly SpokenUtterance[];
+  /** Makes sure clip `index` exists (synthesising the next few at once). */
+  readonly ready: (index: number) => Promise<void>;
+  /** Logs how many were synthesised, if any. */
+  readonly report: () => void;
+}
+
+/**
+ * {@link speak} for a stream that may not say all of `utterances`: the clips
+ * are synthesised in chunks of `chunk`, in order, as the stream reaches them
+ * (an 8-minute stream says about 160 of the 1 200 utterances it draws from).
+ */
+export function speakOnDemand(
+  ctx: DataContext,
+  name: string,
+  utterances: readonly Utterance[],
+  chunk = 32,
+): SpeechOnDemand {
+  const clips = clipsFor(utterances, ctx.corpusDir);
+  const started = performance.now();
+  let made = 0;
+  let synthesised = 0;
+  return {
+    clips,
+    ready: async (index) => {
+      while (index >= made && made < clips.length) {
+        const next = utterances.slice(made, made + chunk);
+        const dir = ctx.corpusDir;
+        synthesised += (await synthesise(next, { dir, name, manifest: false })).synthesised;
+        made += next.length;
+      }
+    },
+    report: () => {
+      if (synthesised > 0)
+        ctx.log(
+          `  ${name}: synthesised ${synthesised} of its ${clips.length} utterances (the ones the stream says) in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+        );
+    },
+  };
 }
 
 async function clipFeatures(

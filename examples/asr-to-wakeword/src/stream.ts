@@ -19,6 +19,8 @@ const RATE = FEATURES.sampleRate;
  * given utterances spoken over it one after another, 0.3–2.5 s apart (and now
  * and then 3–8 s of noise alone), each at its own level and in its own room.
  * When the utterances run out they are reused with new levels and rooms.
+ * `ready(i)`, when given, is awaited before utterance `i` is read (it may
+ * synthesise it then).
  */
 export async function negativeStream(
   utterances: readonly SpokenUtterance[],
@@ -26,6 +28,7 @@ export async function negativeStream(
   beds: readonly Float32Array[],
   random: Random,
   spacing: StreamSpacing = {},
+  ready?: (index: number) => Promise<void>,
 ): Promise<{ samples: Float32Array; placements: Placement[] }> {
   const { pause = 0.1, gap = [0.3, 2.5] } = spacing;
   const stream = new Float32Array(Math.round(minutes * 60 * RATE));
@@ -37,6 +40,7 @@ export async function negativeStream(
       RATE * (random() < pause ? 3 + random() * 5 : gap[0] + random() * (gap[1] - gap[0])),
     );
     if (at >= stream.length) break;
+    await ready?.(i % utterances.length);
     const utterance = utterances[i % utterances.length] as SpokenUtterance;
     let speech = withPeak(await loadSpeech(utterance.path, RATE), 0.2 + random() * 0.7);
     if (random() < 0.5) speech = inRoom(speech, 0.15 + random() * 0.45, RATE, random);

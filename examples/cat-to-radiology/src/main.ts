@@ -129,7 +129,10 @@ async function compareRoute(
       o.cut === "auto"
         ? { layer: best.cut, pooling: (o.head === "mil" ? "none" : best.pooling) as Pooling }
         : o.cut;
-    if (o.cut !== "auto") log(`explorer: overridden by --cut ${cut.layer}:${cut.pooling}`);
+    if (o.cut !== "auto")
+      log(
+        `explorer: not followed; the cut is ${cut.layer}:${cut.pooling} (--cut, its default chosen on the development set; --cut auto follows the explorer)`,
+      );
     picked = {
       backbone: await imagenetBackbone(o.size, cut.layer, cut.pooling),
       alpha: 1,

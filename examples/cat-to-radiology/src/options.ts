@@ -59,10 +59,10 @@ const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic
 
   --route imagenet|fashion|both   task A backbone (default imagenet)
   --size N               task B image side of the transfer (default 96)
-  --cut auto|LAYER:POOL  route 1's cut: auto = the explorer's pick (default out_relu:avg, chosen on a dev set;
-                         with --head mil: block_6_expand_relu, unpooled, and LAYER alone is enough)
-  --head output|mil      route 1's head: a new output layer on the pooled cut (default), or a spatial
-                         multiple-instance head scoring every location of the unpooled cut (vision's spatialMilHead)
+  --cut auto|LAYER:POOL  route 1's cut: auto = the explorer's pick (default block_6_expand_relu, unpooled, for
+                         --head mil, where LAYER alone is enough; out_relu:avg for --head output; both chosen on a dev set)
+  --head mil|output      route 1's head: a spatial multiple-instance head scoring every location of the unpooled
+                         cut (vision's spatialMilHead, default), or a new output layer on the pooled cut
   --mil-pooling max|lse|topk  how the MIL head pools location scores (default lse)
   --mil-units N          hidden 1×1 channels of the MIL head (default 0: a linear score per location)
   --train N              training radiographs (default 100)
@@ -90,7 +90,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       route: { type: "string", default: "imagenet" },
       size: { type: "string", default: "96" },
       cut: { type: "string" },
-      head: { type: "string", default: "output" },
+      head: { type: "string", default: "mil" },
       "mil-pooling": { type: "string", default: "lse" },
       "mil-units": { type: "string", default: "0" },
       train: { type: "string", default: "100" },

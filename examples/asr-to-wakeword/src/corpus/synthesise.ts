@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 
-import { speakToFile } from "./espeak.js";
+import { speakInHelper } from "./speech-process.js";
 import type { Voice } from "./voices.js";
 
 /** One spoken clip of the corpus: x = the audio espeak-ng makes of `text`, y = `text`. */
@@ -26,6 +26,8 @@ export interface SynthesiseOptions {
   /** espeak-ng processes at once. @default 2 */
   readonly concurrency?: number;
   readonly onProgress?: (done: number, total: number, synthesised: number) => void;
+  /** Write `<dir>/<name>.jsonl`. @default true */
+  readonly manifest?: boolean;
 }
 
 /**
@@ -38,10 +40,9 @@ export async function synthesise(
   utterances: readonly Utterance[],
   options: SynthesiseOptions,
 ): Promise<{ clips: SpokenUtterance[]; synthesised: number }> {
-  const { dir, name, concurrency = 2, onProgress } = options;
-  const wavDir = join(dir, "wav");
-  await mkdir(wavDir, { recursive: true });
-  const clips = utterances.map((u) => ({ ...u, path: join(wavDir, `${utteranceId(u)}.wav`) }));
+  const { dir, name, concurrency = 2, onProgress, manifest = true } = options;
+  await mkdir(join(dir, "wav"), { recursive: true });
+  const clips = clipsFor(utterances, dir);
   let next = 0;
   let done = 0;
   let synthesised = 0;
@@ -68,11 +69,18 @@ export async function synthesise(
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(concurrency, clips.length)) }, worker),
   );
-  const manifest = clips
-    .map((c) => JSON.stringify({ path: relative(dir, c.path), transcript: c.text, ...c.voice }))
-    .join("\n");
-  await writeFile(join(dir, `${name}.jsonl`), `${manifest}\n`);
+  if (manifest) {
+    const lines = clips.map((c) =>
+      JSON.stringify({ path: relative(dir, c.path), transcript: c.text, ...c.voice }),
+    );
+    await writeFile(join(dir, `${name}.jsonl`), `${lines.join("\n")}\n`);
+  }
   return { clips, synthesised };
+}
+
+/** The clips `utterances` become in the corpus `dir`: where each one's WAV is (made or not). */
+export function clipsFor(utterances: readonly Utterance[], dir: string): SpokenUtterance[] {
+  return utterances.map((u) => ({ ...u, path: join(dir, "wav", `${utteranceId(u)}.wav`) }));
 }
 
 /**
@@ -85,7 +93,7 @@ const inFlight = new Map<string, Promise<void>>();
 async function speakOnce(clip: SpokenUtterance): Promise<void> {
   // Write aside and rename, so an interrupted run never leaves a truncated WAV behind.
   const partial = `${clip.path}.partial.wav`;
-  await speakToFile(clip.text, clip.voice, partial);
+  await speakInHelper(clip.text, clip.voice, partial);
   await rename(partial, clip.path);
 }
 

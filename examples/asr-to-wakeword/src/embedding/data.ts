@@ -16,7 +16,8 @@ import {
 } from "../corpus/sets.js";
 import type { SpokenUtterance } from "../corpus/synthesise.js";
 import type { DataContext } from "../datasets.js";
-import { speak, testBeds, trainBeds } from "../datasets.js";
+import type { SpeechOnDemand } from "../datasets.js";
+import { speak, speakOnDemand, testBeds, trainBeds } from "../datasets.js";
 import type { Placement, StreamSpacing } from "../stream.js";
 import { negativeStream } from "../stream.js";
 import type { Embedded, PhraseSegments } from "./segments.js";
@@ -110,22 +111,20 @@ export async function embeddingData(
     ctx.seed + 33,
   );
 
-  const negativeClips = await speak(ctx, "embedding-negatives", negatives);
   const trainStream = await synthStream(
     ctx,
     embedding,
     "embedding-train-stream",
-    negativeClips,
+    speakOnDemand(ctx, "embedding-negatives", negatives),
     sizes.streamMinutes,
     trainBeds,
     ctx.seed + 34,
   );
-  const confuserClips = await speak(ctx, "embedding-confusers", confusers);
   const confuserStream = await synthStream(
     ctx,
     embedding,
     "embedding-confuser-stream",
-    confuserClips,
+    speakOnDemand(ctx, "embedding-confusers", confusers),
     sizes.confuserMinutes,
     trainBeds,
     ctx.seed + 36,
@@ -211,12 +210,13 @@ async function synthStream(
   ctx: DataContext,
   embedding: SpeechEmbedding,
   name: string,
-  clips: readonly SpokenUtterance[],
+  speech: readonly SpokenUtterance[] | SpeechOnDemand,
   minutes: number,
   beds: readonly Float32Array[],
   seed: number,
   spacing: StreamSpacing = {},
 ): Promise<EmbeddedStream> {
+  const clips = "clips" in speech ? speech.clips : speech;
   const key = [
     name,
     minutes,
@@ -226,7 +226,10 @@ async function synthStream(
     1,
   ];
   return embeddedStream(ctx, embedding, key, async () => {
-    const stream = await negativeStream(clips, minutes, beds, createRng(seed), spacing);
+    const onDemand = "clips" in speech ? speech : undefined;
+    const random = createRng(seed);
+    const stream = await negativeStream(clips, minutes, beds, random, spacing, onDemand?.ready);
+    onDemand?.report();
     return { samples: stream.samples, placements: stream.placements };
   });
 }
