@@ -1,9 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { synthesise } from "../corpus/synthesise.js";
 import {
@@ -16,19 +12,7 @@ import {
 import { FLITE_TEST_VOICES } from "../corpus/flite.js";
 import { allTestPositiveUtterances, embeddingTrainUtterances } from "../corpus/sets.js";
 import { splitVariants } from "../corpus/voices.js";
-
-const haveEspeak = (() => {
-  try {
-    execFileSync("espeak-ng", ["--version"]);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+import { haveEspeak, tempDir } from "./speech-fixtures.js";
 
 describe("vocabulary", () => {
   it("should give task A at least 30 distinct transcripts, none containing a word of the wake phrase", () => {
@@ -80,8 +64,7 @@ describe("splitVariants", () => {
 
 describe.skipIf(!haveEspeak)("synthesise", () => {
   it("should write each utterance once and reuse it on the next run", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "asr-corpus-"));
-    dirs.push(dir);
+    const dir = await tempDir("asr-corpus-");
     const utterances = [
       { text: "seven", voice: { accent: "en-us", variant: "m3", speed: 160, pitch: 50 } },
       { text: "hey graft", voice: { accent: "en-gb-x-rp", variant: "f2", speed: 150, pitch: 40 } },
@@ -94,8 +77,7 @@ describe.skipIf(!haveEspeak)("synthesise", () => {
   });
 
   it("should make a clip once when two sets ask for it at the same time", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "asr-corpus-"));
-    dirs.push(dir);
+    const dir = await tempDir("asr-corpus-");
     const utterances = ["one", "two", "three", "four"].map((text) => ({
       text,
       voice: { accent: "en-us", variant: "m3", speed: 170, pitch: 50 },

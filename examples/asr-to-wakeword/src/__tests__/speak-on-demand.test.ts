@@ -1,32 +1,16 @@
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { createRng } from "@graft/audio";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import type { DataContext } from "../datasets.js";
 import { speak, speakOnDemand, trainBeds } from "../datasets.js";
 import { negativeStream } from "../stream.js";
-
-const haveEspeak = (() => {
-  try {
-    execFileSync("espeak-ng", ["--version"]);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+import { haveEspeak, tempDir } from "./speech-fixtures.js";
 
 async function context(): Promise<DataContext> {
-  const dir = await mkdtemp(join(tmpdir(), "asr-on-demand-"));
-  dirs.push(dir);
+  const dir = await tempDir("asr-on-demand-");
   return {
     sizes: {} as DataContext["sizes"],
     voices: { pretrain: [], wakeTrain: [], wakeTest: [] },

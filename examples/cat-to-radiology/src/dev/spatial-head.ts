@@ -28,14 +28,13 @@
 import { parseArgs } from "node:util";
 
 import { auc, createRng, loadEngine, rocCurve, trainSoftmaxProbe } from "@graft/core";
-import { pretrainedMobileNetV2Model, spatialMilHead } from "@graft/vision";
+import type { MilPooling } from "@graft/vision";
+import { MilPooling2D, pretrainedMobileNetV2Model, spatialMilHead } from "@graft/vision";
 import * as tf from "@tensorflow/tfjs";
 
 import { radiographData } from "../radiograph-data.js";
 import { generateRadiographs } from "../radiographs/generate.js";
 import type { RadiographRecord } from "../radiographs/generate.js";
-
-type MilPooling = "max" | "lse" | "topk";
 
 const { values } = parseArgs({
   options: {
@@ -97,7 +96,11 @@ const started = performance.now();
 const poolCount = Number(values.pool);
 const exTrain = await generateRadiographs({ outDir: values.out, count: 100, seed: 1 });
 const pool = await generateRadiographs({ outDir: values.out, count: poolCount, seed: 3001 });
-const dev = await generateRadiographs({ outDir: values.out, count: Number(values.dev), seed: 5001 });
+const dev = await generateRadiographs({
+  outDir: values.out,
+  count: Number(values.dev),
+  seed: 5001,
+});
 
 const model = await pretrainedMobileNetV2Model({ inputSize: size });
 const reader = tf.model({
@@ -114,7 +117,9 @@ const devMaps = await featureMaps(dev);
 model.dispose();
 console.log(
   `maps of ${exTrain.length + (poolMaps.length > 0 ? pool.length : 0) + dev.length} images at ${size} px in ${seconds(started)} s: ` +
-    cuts.map((c, i) => `${c} ${devMaps[i]?.side}×${devMaps[i]?.side}×${devMaps[i]?.channels}`).join(", "),
+    cuts
+      .map((c, i) => `${c} ${devMaps[i]?.side}×${devMaps[i]?.side}×${devMaps[i]?.channels}`)
+      .join(", "),
 );
 console.log(
   `head: steps ${hyper.steps}, batch ${hyper.batch}, Adam ${hyper.lr}, L2 ${hyper.l2}, input dropout ${hyper.dropout}, lse r ${hyper.r}, top-k ${hyper.topk} of locations, norm ${hyper.norm}; seeds ${seeds.join(",")}`,
@@ -134,7 +139,11 @@ for (const [c, cut] of cuts.entries()) {
   for (const globalPool of ["avg", "max"] as const) {
     const t0 = performance.now();
     const aucs = trainSets.map((set) =>
-      mean(seeds.map((seed) => probeAuc(set.maps[c] as Maps, set.records, set.n, devCut, globalPool, seed))),
+      mean(
+        seeds.map((seed) =>
+          probeAuc(set.maps[c] as Maps, set.records, set.n, devCut, globalPool, seed),
+        ),
+      ),
     );
     row(cut, `probe(${globalPool}pool)`, aucs, t0);
   }
@@ -157,7 +166,13 @@ for (const [c, cut] of cuts.entries()) {
         aucs.push(mean(perSeed));
         spreads.push(sd(perSeed));
       }
-      row(cut, `${units === 0 ? "lin" : `u${units}`}→${pooling}`, aucs, t0, seeds.length > 1 ? spreads : undefined);
+      row(
+        cut,
+        `${units === 0 ? "lin" : `u${units}`}→${pooling}`,
+        aucs,
+        t0,
+        seeds.length > 1 ? spreads : undefined,
+      );
     }
   }
 }
@@ -167,9 +182,13 @@ console.log(
 
 function row(cut: string, head: string, aucs: number[], t0: number, spreads?: number[]): void {
   const cells = aucs.map((a, i) =>
-    spreads ? `${a.toFixed(3)}±${(spreads[i] ?? 0).toFixed(3)}`.padStart(12) : a.toFixed(3).padStart(9),
+    spreads
+      ? `${a.toFixed(3)}±${(spreads[i] ?? 0).toFixed(3)}`.padStart(12)
+      : a.toFixed(3).padStart(9),
   );
-  console.log(`${cut.padEnd(22)} ${head.padEnd(16)} ${cells.join(" ")}   ${seconds(t0).padStart(7)}`);
+  console.log(
+    `${cut.padEnd(22)} ${head.padEnd(16)} ${cells.join(" ")}   ${seconds(t0).padStart(7)}`,
+  );
 }
 
 /** Maps of every cut for `records`, read in batches of 16 inside tf.tidy and copied out of the engine. */
@@ -209,7 +228,9 @@ async function featureMaps(records: readonly RadiographRecord[]): Promise<Maps[]
 function gather(maps: Maps, indices: readonly number[]): tf.Tensor3D {
   const stride = maps.locations * maps.channels;
   const buf = new Float32Array(indices.length * stride);
-  indices.forEach((row, i) => buf.set(maps.values.subarray(row * stride, (row + 1) * stride), i * stride));
+  indices.forEach((row, i) =>
+    buf.set(maps.values.subarray(row * stride, (row + 1) * stride), i * stride),
+  );
   return tf.tensor3d(buf, [indices.length, maps.locations, maps.channels]);
 }
 
@@ -225,7 +246,10 @@ function channelMoments(maps: Maps, n: number): { mean: tf.Tensor1D; scale: tf.T
     sq[i % c] = (sq[i % c] as number) + v * v;
   }
   const m = Float32Array.from(sum, (s) => s / count);
-  const s = Float32Array.from(sq, (q, j) => Math.sqrt(Math.max(q / count - (m[j] as number) ** 2, 0)) + 1e-6);
+  const s = Float32Array.from(
+    sq,
+    (q, j) => Math.sqrt(Math.max(q / count - (m[j] as number) ** 2, 0)) + 1e-6,
+  );
   return { mean: tf.tensor1d(m), scale: tf.tensor1d(s) };
 }
 
@@ -248,7 +272,11 @@ function probeAuc(
       return tf.concat(parts, 0);
     });
   const x = pooled(train, n);
-  const probe = trainSoftmaxProbe(x, records.map((r) => r.label), { classes: 2, seed });
+  const probe = trainSoftmaxProbe(
+    x,
+    records.map((r) => r.label),
+    { classes: 2, seed },
+  );
   const d = pooled(devCut, devCut.n);
   const probs = probe.predict(d);
   const flat = probs.dataSync();
@@ -278,7 +306,7 @@ function milAuc(
           tf.variable(tf.zeros([1])),
         ],
   );
-  const k = Math.max(1, Math.round(hyper.topk * train.locations));
+  const pool = new MilPooling2D({ pooling, r: hyper.r, topFraction: hyper.topk });
   /** Image logits [b] from maps [b, L, c]. */
   const forward = (x: tf.Tensor3D, training: boolean): tf.Tensor1D => {
     const [b, l] = x.shape;
@@ -287,9 +315,13 @@ function milAuc(
     if (training && hyper.dropout > 0) h = tf.dropout(h, hyper.dropout) as tf.Tensor2D;
     const [w1, b1, w2, b2] = vars as [tf.Variable, tf.Variable, tf.Variable?, tf.Variable?];
     let s = h.matMul(w1 as tf.Tensor2D).add(b1);
-    if (w2 && b2) s = s.relu().matMul(w2 as tf.Tensor2D).add(b2);
-    const scores = s.reshape([b, l]) as tf.Tensor2D;
-    return poolScores(scores, pooling, hyper.r, k);
+    if (w2 && b2)
+      s = s
+        .relu()
+        .matMul(w2 as tf.Tensor2D)
+        .add(b2);
+    // vision's MIL pooling over the l locations of each image's score map.
+    return (pool.apply(s.reshape([b, l, 1, 1])) as tf.Tensor).reshape([b]);
   };
   const labels = records.slice(0, n).map((r) => r.label as number);
   const optimizer = tf.train.adam(hyper.lr);
@@ -358,12 +390,17 @@ async function layersAuc(
   head.compile({ optimizer: tf.train.adam(hyper.lr), loss: "binaryCrossentropy" });
   const asMap = (t: tf.Tensor3D) => t.reshape([t.shape[0], train.side, train.side, train.channels]);
   const x = tf.tidy(() => asMap(gather(train, range(0, n))));
-  const y = tf.tensor2d(records.slice(0, n).map((r) => r.label), [n, 1]);
+  const y = tf.tensor2d(
+    records.slice(0, n).map((r) => r.label),
+    [n, 1],
+  );
   const epochs = Math.max(1, Math.round((hyper.steps * hyper.batch) / n));
   await head.fit(x, y, { epochs, batchSize: hyper.batch, verbose: 0 });
   const scores: number[] = [];
   for (let s = 0; s < devCut.n; s += 50) {
-    const p = tf.tidy(() => head.predict(asMap(gather(devCut, range(s, Math.min(devCut.n, s + 50))))) as tf.Tensor);
+    const p = tf.tidy(
+      () => head.predict(asMap(gather(devCut, range(s, Math.min(devCut.n, s + 50))))) as tf.Tensor,
+    );
     scores.push(...p.dataSync());
     p.dispose();
   }
@@ -371,37 +408,6 @@ async function layersAuc(
   head.optimizer.dispose();
   head.dispose();
   return auc(rocCurve(scores, devPositives));
-}
-
-/** One logit per image from per-location scores [b, L]. */
-function poolScores(scores: tf.Tensor2D, pooling: MilPooling, r: number, k: number): tf.Tensor1D {
-  if (pooling === "max") return scores.max(1);
-  if (pooling === "lse") {
-    // (1/r)·log(mean(exp(r·s))): between the mean (r → 0) and the max (r → ∞).
-    const l = scores.shape[1];
-    return scores.mul(r).logSumExp(1).sub(Math.log(l)).div(r);
-  }
-  return topkMean(scores, k);
-}
-
-/**
- * Mean of the k highest scores of each row; its gradient goes to those k
- * locations only (tf.js has no gradient for TopK itself).
- */
-function topkMean(scores: tf.Tensor2D, k: number): tf.Tensor1D {
-  const op = tf.customGrad((x, saveArg) => {
-    const s = x as tf.Tensor2D;
-    const save = saveArg as tf.GradSaveFunc;
-    const kth = tf.topk(s, k).values.min(1, true);
-    const mask = s.greaterEqual(kth).toFloat();
-    const weights = mask.div(mask.sum(1, true));
-    save([weights]);
-    return {
-      value: s.mul(weights).sum(1),
-      gradFunc: (dy, saved) => (dy as tf.Tensor1D).expandDims(1).mul(saved[0] as tf.Tensor),
-    };
-  });
-  return op(scores) as tf.Tensor1D;
 }
 
 function range(from: number, to: number): number[] {
