@@ -89,16 +89,12 @@ export async function prefetchLogMelSpeech(
 ): Promise<{ synthesised: number; seconds: number }> {
   const started = performance.now();
   const { positives, negatives } = wakeTrainUtterances(ctx.sizes, ctx.voices, ctx.seed + 1);
-  const { pretrain, wakeTrain } = ctx.voices;
   const sets: [string, Utterance[]][] = [
     ...(taskA
       ? [["task-a", pretrainUtterances(ctx.sizes, ctx.voices, ctx.seed)] as [string, Utterance[]]]
       : []),
     ["task-b", [...positives, ...negatives]],
-    [
-      "calibration-stream",
-      streamUtterances(ctx.sizes.calibrationMinutes, [...pretrain, ...wakeTrain], ctx.seed + 4),
-    ],
+    ["calibration-stream", streamSpeech(ctx, "calibration-stream", ctx.sizes.calibrationMinutes)],
   ];
   let synthesised = 0;
   try {
@@ -191,13 +187,7 @@ export async function streamData(
   minutes: number,
 ): Promise<Recording> {
   const test = name === "test-stream";
-  const { pretrain, wakeTrain, wakeTest } = ctx.voices;
-  const variants = test ? [...pretrain, ...wakeTrain, ...wakeTest] : [...pretrain, ...wakeTrain];
-  const clips = await speak(
-    ctx,
-    name,
-    streamUtterances(minutes, variants, ctx.seed + (test ? 5 : 4)),
-  );
+  const clips = await speak(ctx, name, streamSpeech(ctx, name, minutes));
   const key = cacheKey(
     name,
     minutes,
@@ -231,6 +221,18 @@ export async function streamData(
     seconds,
     placements,
   };
+}
+
+/** What a log-mel negative stream says: the test stream by every voice, the calibration stream by the training voices. */
+function streamSpeech(
+  ctx: DataContext,
+  name: "calibration-stream" | "test-stream",
+  minutes: number,
+): Utterance[] {
+  const test = name === "test-stream";
+  const { pretrain, wakeTrain, wakeTest } = ctx.voices;
+  const variants = test ? [...pretrain, ...wakeTrain, ...wakeTest] : [...pretrain, ...wakeTrain];
+  return streamUtterances(minutes, variants, ctx.seed + (test ? 5 : 4));
 }
 
 /** A ~20 s recording for the live demo: sentences by test voices with the wake phrase planted three times. */

@@ -216,7 +216,8 @@ async function synthStream(
   seed: number,
   spacing: StreamSpacing = {},
 ): Promise<EmbeddedStream> {
-  const clips = "clips" in speech ? speech.clips : speech;
+  const onDemand = "clips" in speech ? speech : undefined;
+  const clips = onDemand?.clips ?? (speech as readonly SpokenUtterance[]);
   const key = [
     name,
     minutes,
@@ -226,7 +227,6 @@ async function synthStream(
     1,
   ];
   return embeddedStream(ctx, embedding, key, async () => {
-    const onDemand = "clips" in speech ? speech : undefined;
     const random = createRng(seed);
     const stream = await negativeStream(clips, minutes, beds, random, spacing, onDemand?.ready);
     onDemand?.report();

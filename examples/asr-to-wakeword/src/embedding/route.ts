@@ -30,8 +30,6 @@ export interface EmbeddingTraining {
   readonly head?: EmbeddingHeadOptions;
   /** @default 1e-3 */
   readonly learningRate?: number;
-  /** Loss weight per class (negative, positive). @default "balanced" */
-  readonly classWeights?: "balanced" | readonly number[];
   readonly seed: number;
   readonly log: (line: string) => void;
 }
@@ -108,7 +106,7 @@ export async function trainEmbeddingRoute(
       ],
       batchSize: 256,
       validation: 0.1,
-      classWeights: options.classWeights ?? "balanced",
+      classWeights: "balanced",
       earlyStopping: { patience: 6 },
       seed: options.seed,
       onProgress: (e) => {
