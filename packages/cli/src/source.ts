@@ -27,6 +27,8 @@ export interface SourceOptions {
   readonly backbone?: string;
   readonly cut?: CutSpec;
   readonly pooling: Pooling | "auto";
+  /** The `--head` name when it is a plugin's head: one that reads a whole map turns `auto` pooling into none. */
+  readonly pluginHead?: string;
   readonly plugin?: string;
   readonly sourceTask?: string;
   readonly sourceExamples?: number;
@@ -106,9 +108,10 @@ async function builtin(name: string, options: SourceOptions): Promise<ResolvedSo
       `--backbone ${name} takes a fixed input size, so --input-size ${size} cannot apply.`,
       "drop --input-size",
     );
+  const pooling = resolvePooling(plugin, options);
   const backbone = await make.build(
     options.cut,
-    options.pooling === "auto" ? "avg" : options.pooling,
+    pooling === "auto" ? "avg" : pooling,
     options.pluginOptions,
   );
   const preprocessor = plugin.preprocessorFor(backbone.inputSpec, options.pluginOptions);
@@ -131,7 +134,7 @@ async function fromGraftDir(dir: string, options: SourceOptions): Promise<Resolv
   const plugin = await pluginForManifest(manifest, options.plugin);
   const backbone = cutSavedModel(model, manifest, dir, {
     ...options.cut,
-    pooling: options.pooling,
+    pooling: resolvePooling(plugin, options),
   });
   releaseUnusedLayers(model, backbone);
   const samePlugin = manifest.plugin?.name === plugin.plugin.name && manifest.preprocessing;
@@ -154,6 +157,12 @@ async function fromOnnxModel(file: string, options: SourceOptions): Promise<Reso
   refuseInputSize(file, options);
   const model = await importOnnxFile(file);
   return layersBackbone(model, file, file, options, `ONNX model ${file}`);
+}
+
+/** `--pooling auto` before a head that scores every location of the map (the plugin names such heads) keeps the map. */
+function resolvePooling(plugin: CliPlugin, options: SourceOptions): Pooling | "auto" {
+  if (options.pooling !== "auto" || options.pluginHead === undefined) return options.pooling;
+  return plugin.unpooledHeads?.includes(options.pluginHead) ? "none" : "auto";
 }
 
 /** `--input-size` cannot resize a model file's fixed input. */
@@ -190,7 +199,8 @@ async function layersBackbone(
   try {
     const tensorSpec: InputSpec = { kind: "tensor", shape };
     const preprocessor = plugin.preprocessorFor(tensorSpec, options.pluginOptions);
-    const backbone = cutAndFree(model, options.cut ?? { dropLast: 1 }, options.pooling, {
+    const pooling = resolvePooling(plugin, options);
+    const backbone = cutAndFree(model, options.cut ?? { dropLast: 1 }, pooling, {
       name: model.name,
       inputSpec: plugin.specFor(preprocessor),
       provenance: {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { loadEngine } from "@graft/core";
@@ -7,64 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { PATTERNS, tempDir, writeImageFolder } from "./fixtures/data.js";
 import { runCli } from "./fixtures/run-cli.js";
+import { writeTwoCutSource } from "./fixtures/two-cut-source.js";
 
 const { dir, cleanup } = tempDir("graft-explore-");
 const taskB = join(dir, "task-b");
 const source = join(dir, "source");
 const out = join(dir, "model-auto");
 
-/**
- * A TF.js Layers model whose first conv map ("early") carries the pattern
- * and whose second ("zeroed", all-zero weights) carries nothing: the
- * explorer must rank "early" above "zeroed".
- */
-async function writeSource(target: string): Promise<void> {
-  const model = tf.sequential({ name: "two_cuts" });
-  model.add(
-    tf.layers.conv2d({
-      name: "early",
-      inputShape: [16, 16, 3],
-      filters: 6,
-      kernelSize: 3,
-      activation: "relu",
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
-    }),
-  );
-  model.add(
-    tf.layers.conv2d({
-      name: "zeroed",
-      filters: 4,
-      kernelSize: 3,
-      activation: "relu",
-      kernelInitializer: "zeros",
-    }),
-  );
-  model.add(tf.layers.flatten({ name: "flat" }));
-  model.add(tf.layers.dense({ name: "out", units: 2, activation: "softmax" }));
-  mkdirSync(target, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      writeFileSync(
-        join(target, "model.json"),
-        JSON.stringify({
-          format: "layers-model",
-          modelTopology: artifacts.modelTopology,
-          weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs }],
-        }),
-      );
-      writeFileSync(join(target, "weights.bin"), Buffer.from(artifacts.weightData as ArrayBuffer));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  model.dispose();
-}
-
 beforeAll(async () => {
   await loadEngine();
   await writeImageFolder(taskB, { blob: PATTERNS.blob, diagonal: PATTERNS.diagonal }, 8, {
     seed: 2,
   });
-  await writeSource(source);
+  await writeTwoCutSource(source);
 }, 60_000);
 afterAll(cleanup);
 

@@ -58,11 +58,11 @@ export function addTrainingOptions(
     )
     .option(
       "--head <spec>",
-      'new head: "output" (one new output layer), "dense:64,dense:32", or "wake-word[:64:32]" (audio)',
+      'new head: "output" (one new output layer), "dense:64,dense:32", "mil[:8]" (images: a score per location of an unpooled map, pooled by log-sum-exp; mil-max, mil-topk), or "wake-word[:64:32]" (audio)',
       parseHead,
       parseHead(defaults.head),
     )
-    .option("--dropout <rate>", "dropout in the head", fraction, 0)
+    .option("--dropout <rate>", "dropout in the head (mil heads: 0.2 unless given)", fraction, 0)
     .option(
       "--head-norm <kind>",
       "normalisation after hidden head layers: none, batch, layer",

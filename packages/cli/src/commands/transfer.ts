@@ -81,6 +81,7 @@ export function transferCommand(run: Runner): Command {
         ...(flags.plugin ? { plugin: flags.plugin } : {}),
         ...(flags.sourceTask ? { sourceTask: flags.sourceTask } : {}),
         ...(flags.sourceExamples ? { sourceExamples: flags.sourceExamples } : {}),
+        ...(flags.head.kind === "plugin" ? { pluginHead: flags.head.name } : {}),
         pluginOptions: pluginOptions(flags),
       };
       const chosen = flags.cut === "auto" ? await autoCut(context, data, flags, base) : undefined;
@@ -138,7 +139,8 @@ async function autoCut(
       `--cut auto chooses the pooling too, so --pooling ${flags.pooling} cannot apply.`,
       "drop --pooling, or pick the cut yourself with --cut <layer>",
     );
-  const labelsOf = (labelled: LabelledInputs) => taskFor(labelled, flags.task, flags.positive).labels;
+  const labelsOf = (labelled: LabelledInputs) =>
+    taskFor(labelled, flags.task, flags.positive).labels;
   const exploration = await exploreSource(context, data, labelsOf, base, {
     poolings: ["avg", "max", "avg+max"],
     folds: 5,
@@ -146,10 +148,17 @@ async function autoCut(
   });
   const best = exploration.ranked[0];
   if (!best) throw new UsageError("the cut-point explorer found no candidate cut.");
-  context.log(`transfer: --cut auto chose ${best.cut} with ${best.pooling} pooling; ${recommendation(exploration)}`);
+  // A head that scores every location takes the winning cut's map whole.
+  const headName = flags.head.kind === "plugin" ? flags.head.name : undefined;
+  const unpooled = headName !== undefined && exploration.unpooledHeads.includes(headName);
+  context.log(
+    unpooled
+      ? `transfer: --cut auto chose ${best.cut} (ranked by ${best.pooling}-pooled probes); --head ${headName} reads its unpooled map; ${recommendation(exploration)}`
+      : `transfer: --cut auto chose ${best.cut} with ${best.pooling} pooling; ${recommendation(exploration)}`,
+  );
   return {
     cut: best.cut,
-    pooling: best.pooling as Pooling,
+    pooling: unpooled ? "none" : (best.pooling as Pooling),
     record: {
       cut: best.cut,
       pooling: best.pooling,

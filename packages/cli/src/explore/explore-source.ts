@@ -24,6 +24,8 @@ export interface Exploration {
   readonly seconds: number;
   /** Where the candidate cuts came from. */
   readonly cutsFrom: "flag" | "plugin" | "evenly spaced";
+  /** The plugin's heads that read an unpooled map (its `unpooledHeads`). */
+  readonly unpooledHeads: readonly string[];
 }
 
 /** Options of {@link exploreSource}. */
@@ -103,6 +105,7 @@ export async function exploreSource(
         featureSeconds,
         seconds: (performance.now() - started) / 1000,
         cutsFrom: options.cuts ? "flag" : fromPlugin ? "plugin" : "evenly spaced",
+        unpooledHeads: resolved.plugin.unpooledHeads ?? [],
       };
     } finally {
       for (const c of candidates) c.features.dispose();

@@ -52,6 +52,11 @@ export interface PluginContract {
   head?(name: string, units: readonly number[], dropout: number): HeadFactory | undefined;
   /** How to ask for this plugin's own heads, for help texts: "--head wake-word:64:32". */
   readonly headHint?: string;
+  /**
+   * Names of this plugin's heads that read an unpooled feature map (vision's
+   * `mil`): with `--pooling auto` a tool then cuts without pooling.
+   */
+  readonly unpooledHeads?: readonly string[];
   /** Built-in pre-trained sources by CLI name, each with its input spec and provenance inside. */
   readonly builtins: Readonly<Record<string, BuiltinSource>>;
   /**

@@ -19,6 +19,7 @@ import { restoreImagePreprocessor } from "../image/image-preprocessor.js";
 import type { ImagePreprocessor } from "../image/image-preprocessor.js";
 import { vision } from "../plugin.js";
 import { gradCamGallery } from "./grad-cam-gallery.js";
+import { MIL_HEAD_HINT, MIL_HEAD_NAMES, cliMilHead } from "./mil-head-spec.js";
 import { imagePreprocessorFor } from "./preprocessor-for.js";
 
 /** The augmentation `graft transfer --augment` applies to training images. */
@@ -71,6 +72,9 @@ export const graftPlugin: PluginContract = {
       fix: `use one of: ${this.backboneNames.join(", ")}`,
     });
   },
+  head: cliMilHead,
+  headHint: MIL_HEAD_HINT,
+  unpooledHeads: MIL_HEAD_NAMES,
   builtins: {
     "nsfwjs-mobilenetv2": {
       inputSpec: pretrainedMobileNetV2Spec(),
@@ -78,7 +82,11 @@ export const graftPlugin: PluginContract = {
       resizable: true,
       build: (cut, pooling, { inputSize } = {}) =>
         pretrainedMobileNetV2({
-          ...(cut === undefined ? {} : "at" in cut ? { cutAt: cut.at } : { dropLast: cut.dropLast }),
+          ...(cut === undefined
+            ? {}
+            : "at" in cut
+              ? { cutAt: cut.at }
+              : { dropLast: cut.dropLast }),
           pooling,
           ...(inputSize === undefined ? {} : { inputSize }),
         }),
