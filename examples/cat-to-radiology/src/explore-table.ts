@@ -1,23 +1,29 @@
 import type { ExploredCandidate } from "@graft/core";
 import { exploreCuts, pretrainedMobileNetV2Model } from "@graft/vision";
-import type { CutExploration } from "@graft/vision";
+import type { CutExploration, MilPooling } from "@graft/vision";
 
 import type { RadiographData } from "./radiograph-data.js";
 
 /**
  * Runs vision's cut-point explorer on the training radiographs with the full
  * pre-trained MobileNetV2 at `size` px: one backbone pass, then a
- * cross-validated probe per (cut, pooling). Only the training images are
- * seen; the held-out test set plays no part in the choice.
+ * cross-validated probe per (cut, pooling) and, with `milHead`, a
+ * cross-validated MIL head per cut on its unpooled map (30 epochs per fold,
+ * half the example's 60, to keep the table quick). Only the training images
+ * are seen; the held-out test set plays no part in the choice.
  */
 export async function exploreRadiographCuts(
   train: RadiographData,
   size: number,
   seed: number,
+  milHead?: { pooling: MilPooling; units: number },
 ): Promise<CutExploration> {
   const full = await pretrainedMobileNetV2Model({ inputSize: size });
   try {
-    return await exploreCuts(full, train.data, { seed });
+    return await exploreCuts(full, train.data, {
+      seed,
+      ...(milHead ? { milHead: { head: milHead, epochs: 30 } } : {}),
+    });
   } finally {
     full.dispose();
   }
@@ -31,9 +37,9 @@ export function explorationTable(exploration: CutExploration): string[] {
   return [header, ...exploration.ranked.map(row)];
 }
 
-/** The explorer's pick, or an error when it ranked nothing. */
-export function recommended(exploration: CutExploration): ExploredCandidate {
-  const best = exploration.ranked[0];
+/** The explorer's pick (among the MIL rows only, with `milOnly`), or an error when it ranked nothing. */
+export function recommended(exploration: CutExploration, milOnly = false): ExploredCandidate {
+  const best = exploration.ranked.find((c) => !milOnly || c.pooling === "mil");
   if (!best) throw new Error("explorer: no candidate was ranked (no cuts or poolings given).");
   return best;
 }

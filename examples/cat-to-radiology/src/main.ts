@@ -105,14 +105,15 @@ async function compareRoute(
   let exploration: Record<string, unknown> | null = null;
   let picked: { backbone: Backbone; alpha: number; pretraining: unknown };
   if (route === "imagenet") {
+    const mil = o.head === "mil" ? { pooling: o.milPooling, units: o.milUnits } : undefined;
     log(
-      `explorer: cut points × poolings of the pre-trained MobileNetV2 at ${o.size} px, 5-fold CV on the ${trainSet.length} training images …`,
+      `explorer: cut points × poolings${mil ? " (and a MIL head per cut)" : ""} of the pre-trained MobileNetV2 at ${o.size} px, 5-fold CV on the ${trainSet.length} training images …`,
     );
-    const explored = await exploreRadiographCuts(trainData, o.size, o.seed);
+    const explored = await exploreRadiographCuts(trainData, o.size, o.seed, mil);
     for (const line of explorationTable(explored)) log(`  ${line}`);
-    const best = recommended(explored);
+    const best = recommended(explored, mil !== undefined);
     log(
-      `explorer: recommends ${best.cut} + ${best.pooling} pooling (CV AUC ${best.auc.mean.toFixed(3)} ± ${best.auc.std.toFixed(3)}); ` +
+      `explorer: recommends ${best.cut} + ${best.pooling === "mil" ? "the MIL head" : `${best.pooling} pooling`} (CV AUC ${best.auc.mean.toFixed(3)} ± ${best.auc.std.toFixed(3)}); ` +
         `one backbone pass ${explored.featureSeconds.toFixed(1)} s [${elapsed()}]`,
     );
     exploration = {

@@ -162,7 +162,7 @@ async function fromOnnxModel(file: string, options: SourceOptions): Promise<Reso
 /** `--pooling auto` before a head that scores every location of the map (the plugin names such heads) keeps the map. */
 function resolvePooling(plugin: CliPlugin, options: SourceOptions): Pooling | "auto" {
   if (options.pooling !== "auto" || options.pluginHead === undefined) return options.pooling;
-  return plugin.unpooledHeads?.includes(options.pluginHead) ? "none" : "auto";
+  return plugin.mapHead?.(options.pluginHead) ? "none" : "auto";
 }
 
 /** `--input-size` cannot resize a model file's fixed input. */

@@ -38,6 +38,8 @@ export { loadNsfwjsMobileNetV2, NSFWJS_VERSION, nsfwjsModelDir } from "./backbon
 
 export { exploreCuts, MOBILENET_V2_CUTS } from "./explore/explore-cuts.js";
 export type { CutExploration, ExploreCutsOptions } from "./explore/explore-cuts.js";
+export { crossValidateMilHead } from "./explore/cross-validate-mil.js";
+export type { MilCrossValidationOptions } from "./explore/cross-validate-mil.js";
 export { multiCutFeatures } from "./explore/multi-cut-features.js";
 export type { CandidatePooling, MultiCutFeaturesOptions } from "./explore/multi-cut-features.js";
 

@@ -63,7 +63,51 @@ describe("graft transfer --head mil (a plugin head on an unpooled cut)", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it("should take the explorer's cut unpooled with --cut auto", async () => {
+  it("should rank the MIL head on every cut with explore --head mil", async () => {
+    const before = tf.memory().numTensors;
+    const r = await runCli([
+      "explore",
+      train,
+      "--from",
+      source,
+      "--folds",
+      "3",
+      "--head",
+      "mil",
+      "--json",
+      "-q",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.mapHead).toBe("mil");
+    // 2 cuts × (3 poolings + the MIL head)
+    expect(result.ranked).toHaveLength(8);
+    const mil = result.ranked.filter((c: { pooling: string }) => c.pooling === "mil");
+    expect(mil.map((c: { cut: string }) => c.cut).sort()).toEqual(["early", "zeroed"]);
+    const early = mil.find((c: { cut: string }) => c.cut === "early");
+    const zeroed = mil.find((c: { cut: string }) => c.cut === "zeroed");
+    expect(early.auc.mean).toBeGreaterThan(zeroed.auc.mean);
+    expect(zeroed.auc.mean).toBeCloseTo(0.5, 5);
+    expect(tf.memory().numTensors).toBe(before);
+    const text = await runCli([
+      "explore",
+      train,
+      "--from",
+      source,
+      "--folds",
+      "3",
+      "--head",
+      "mil",
+    ]);
+    expect(text.stdout).toMatch(/^early\s+mil\s+6\s/m);
+    const wrong = await runCli(["explore", train, "--from", source, "--head", "dense"]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(
+      /--head dense is not a head of the vision plugin that reads whole feature maps[\s\S]*drop --head/,
+    );
+  });
+
+  it("should take the cut where the MIL head cross-validated best with --cut auto", async () => {
     const r = await runCli([
       "transfer",
       train,
@@ -86,7 +130,7 @@ describe("graft transfer --head mil (a plugin head on an unpooled cut)", () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
-      /--cut auto chose early \(ranked by (avg|max|avg\+max)-pooled probes\); --head mil reads its unpooled map/,
+      /--cut auto chose early for --head mil \(CV AUC [\d.]+ ± [\d.]+ on its unpooled map, 5-fold on 24 examples\)/,
     );
     expect(r.stderr).toMatch(/cut at early \(features \[14, 14, 6\]\)/);
   });

@@ -21,6 +21,7 @@ interface ExploreFlags {
   plugin?: string;
   inputSize?: number;
   positive?: string;
+  head?: string;
   json?: boolean;
 }
 
@@ -36,7 +37,10 @@ export function exploreCommand(run: Runner): Command {
       "rank the source's cut points × poolings for task B: one backbone pass reads features at every candidate cut, k-fold cross-validated linear heads score each; prints a table and a recommendation",
     )
     .argument("<data>", "task-B data: folder of class sub-folders, or a .csv/.jsonl manifest")
-    .option("--from <model>", "source: graft model dir, a TF.js Layers model dir / model.json, or an ONNX file (.onnx)")
+    .option(
+      "--from <model>",
+      "source: graft model dir, a TF.js Layers model dir / model.json, or an ONNX file (.onnx)",
+    )
     .option("--backbone <name>", "built-in source instead of --from: nsfwjs-mobilenetv2")
     .option(
       "--cut <layer>",
@@ -58,11 +62,15 @@ export function exploreCommand(run: Runner): Command {
     .option("--plugin <name>", "plugin of the B data (default: from its file types)")
     .option("--input-size <px>", "vision: rebuild a resizable source at this side", positiveInt)
     .option("--positive <label>", "positive class when B has two classes")
+    .option(
+      "--head <name>",
+      "also cross-validate this plugin head on every cut's unpooled map (images: mil, mil-max, mil-topk)",
+    )
     .option("--json", "print the results as JSON")
     .option("-q, --quiet", "no log lines")
     .addHelpText(
       "after",
-      "\nExamples:\n  graft explore data/xrays --backbone nsfwjs-mobilenetv2 --input-size 224\n  graft explore data/xrays --from models/task-a --cuts conv_1,conv_2 --json\n  graft transfer data/xrays --backbone nsfwjs-mobilenetv2 --cut auto --out models/xray\n",
+      "\nExamples:\n  graft explore data/xrays --backbone nsfwjs-mobilenetv2 --input-size 224\n  graft explore data/xrays --from models/task-a --cuts conv_1,conv_2 --json\n  graft explore data/xrays --backbone nsfwjs-mobilenetv2 --input-size 96 --head mil\n  graft transfer data/xrays --backbone nsfwjs-mobilenetv2 --cut auto --out models/xray\n",
     )
     .action(
       run(async (context, data: string, flags: ExploreFlags) =>
@@ -97,6 +105,7 @@ async function explore(
       poolings: flags.poolings,
       folds: flags.folds,
       seed: flags.seed,
+      ...(flags.head ? { head: { name: flags.head, required: true } } : {}),
     },
   );
 }

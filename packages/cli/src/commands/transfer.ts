@@ -7,6 +7,7 @@ import { headFactory, parseCutOrAuto, parsePooling, positiveInt } from "../optio
 import type { CutSpec, LabelledInputs } from "../plugins/types.js";
 import { UsageError } from "../errors.js";
 import type { Runner } from "../program.js";
+import { fmt } from "../progress.js";
 import { resolveSource } from "../source.js";
 import { runTraining } from "../train-run.js";
 import {
@@ -141,24 +142,25 @@ async function autoCut(
     );
   const labelsOf = (labelled: LabelledInputs) =>
     taskFor(labelled, flags.task, flags.positive).labels;
+  const headName = flags.head.kind === "plugin" ? flags.head.name : undefined;
   const exploration = await exploreSource(context, data, labelsOf, base, {
     poolings: ["avg", "max", "avg+max"],
     folds: 5,
     seed: flags.seed,
+    ...(headName ? { head: { name: headName, required: false } } : {}),
   });
-  const best = exploration.ranked[0];
+  // A head that reads whole maps takes the cut where it cross-validated best, unpooled.
+  const mapHead = exploration.mapHead;
+  const best = exploration.ranked.find((r) => mapHead === undefined || r.pooling === mapHead);
   if (!best) throw new UsageError("the cut-point explorer found no candidate cut.");
-  // A head that scores every location takes the winning cut's map whole.
-  const headName = flags.head.kind === "plugin" ? flags.head.name : undefined;
-  const unpooled = headName !== undefined && exploration.unpooledHeads.includes(headName);
   context.log(
-    unpooled
-      ? `transfer: --cut auto chose ${best.cut} (ranked by ${best.pooling}-pooled probes); --head ${headName} reads its unpooled map; ${recommendation(exploration)}`
+    mapHead
+      ? `transfer: --cut auto chose ${best.cut} for --head ${mapHead} (CV AUC ${fmt(best.auc.mean)} ± ${fmt(best.auc.std)} on its unpooled map, ${exploration.folds}-fold on ${exploration.examples} examples)`
       : `transfer: --cut auto chose ${best.cut} with ${best.pooling} pooling; ${recommendation(exploration)}`,
   );
   return {
     cut: best.cut,
-    pooling: unpooled ? "none" : (best.pooling as Pooling),
+    pooling: mapHead ? "none" : (best.pooling as Pooling),
     record: {
       cut: best.cut,
       pooling: best.pooling,

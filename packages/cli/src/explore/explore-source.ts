@@ -1,9 +1,13 @@
 import {
   evenlySpacedCuts,
+  exploreCutMaps,
   exploreFeatures,
   multiCutFeatures,
+  multiCutMaps,
   type CandidatePooling,
+  type CutMaps,
   type ExploredCandidate,
+  type FeatureCandidate,
 } from "@graft/core";
 
 import { UsageError } from "../errors.js";
@@ -24,8 +28,8 @@ export interface Exploration {
   readonly seconds: number;
   /** Where the candidate cuts came from. */
   readonly cutsFrom: "flag" | "plugin" | "evenly spaced";
-  /** The plugin's heads that read an unpooled map (its `unpooledHeads`). */
-  readonly unpooledHeads: readonly string[];
+  /** The plugin head cross-validated on every cut's unpooled map beside the probes (its `pooling` in `ranked`). */
+  readonly mapHead?: string;
 }
 
 /** Options of {@link exploreSource}. */
@@ -35,6 +39,12 @@ export interface ExploreSourceOptions {
   readonly poolings: readonly CandidatePooling[];
   readonly folds: number;
   readonly seed: number;
+  /**
+   * A plugin head (`--head mil`) to cross-validate on every cut's unpooled
+   * map as well; `required` makes a name that is not such a head an error
+   * (else the exploration is the probes' alone).
+   */
+  readonly head?: { readonly name: string; readonly required: boolean };
 }
 
 /**
@@ -71,33 +81,48 @@ export async function exploreSource(
         `cross-validation needs at least 2 examples of every class; the rarest class has ${smallest}.`,
         "add examples of the rarest class",
       );
+    const mapHead = options.head ? resolved.plugin.mapHead?.(options.head.name) : undefined;
+    if (options.head?.required && !mapHead)
+      throw new UsageError(
+        `--head ${options.head.name} is not a head of the ${resolved.plugin.plugin.name} plugin that reads whole feature maps, so explore has nothing to add to its pooled probes.`,
+        `drop --head${resolved.plugin.headHint ? `, or pass ${resolved.plugin.headHint}` : ""}`,
+      );
     const dataset = await resolved.plugin.dataset(data.inputs, labels, resolved.preprocessor);
     const progress = stepProgress(context, "explore: features", dataset.size);
     context.log(
-      `explore: one backbone pass over ${dataset.size} ${resolved.plugin.inputsInWords} for ${cuts.length} cuts × ${options.poolings.length} poolings`,
+      `explore: one backbone pass over ${dataset.size} ${resolved.plugin.inputsInWords} for ${cuts.length} cuts × ${options.poolings.length} poolings${mapHead ? ` and --head ${mapHead.name} on each cut's map` : ""}`,
     );
     const featuresStarted = performance.now();
-    let candidates;
+    const read = { cuts, onBatch: (done: number) => progress.tick(done) };
+    let candidates: FeatureCandidate[] = [];
+    let maps: CutMaps[] = [];
     try {
-      candidates = await multiCutFeatures(model, dataset, {
-        cuts,
-        poolings: options.poolings,
-        onBatch: (done) => progress.tick(done),
-      });
+      // A map head needs whole maps (the probes' features are then pooled from them).
+      if (mapHead) maps = await multiCutMaps(model, dataset, read);
+      else
+        candidates = await multiCutFeatures(model, dataset, {
+          ...read,
+          poolings: options.poolings,
+        });
     } finally {
       progress.done();
       dataset.dispose?.();
     }
     const featureSeconds = (performance.now() - featuresStarted) / 1000;
+    const onCandidate = (r: ExploredCandidate, done: number, total: number) =>
+      context.log(
+        `explore: ${done}/${total} ${r.cut} ${r.pooling}: CV AUC ${fmt(r.auc.mean)} ± ${fmt(r.auc.std)}`,
+      );
     try {
-      const ranked = exploreFeatures(candidates, labels, {
-        folds,
-        seed: options.seed,
-        onCandidate: (r, done, total) =>
-          context.log(
-            `explore: ${done}/${total} ${r.cut} ${r.pooling}: CV AUC ${fmt(r.auc.mean)} ± ${fmt(r.auc.std)}`,
-          ),
-      });
+      const ranked = mapHead
+        ? await exploreCutMaps(maps, labels, {
+            folds,
+            seed: options.seed,
+            poolings: options.poolings,
+            head: mapHead,
+            onCandidate,
+          })
+        : exploreFeatures(candidates, labels, { folds, seed: options.seed, onCandidate });
       return {
         ranked,
         examples: labels.length,
@@ -105,14 +130,22 @@ export async function exploreSource(
         featureSeconds,
         seconds: (performance.now() - started) / 1000,
         cutsFrom: options.cuts ? "flag" : fromPlugin ? "plugin" : "evenly spaced",
-        unpooledHeads: resolved.plugin.unpooledHeads ?? [],
+        ...(mapHead ? { mapHead: mapHead.name } : {}),
       };
     } finally {
       for (const c of candidates) c.features.dispose();
+      for (const m of maps) m.maps.dispose();
     }
   } finally {
     resolved.backbone.model.dispose();
   }
+}
+
+/** The flags that ask for a candidate: `--cut X --pooling P`, or `--cut X --head H` for a map head. */
+export function candidateFlags(candidate: ExploredCandidate, exploration: Exploration): string {
+  return candidate.pooling === exploration.mapHead
+    ? `--cut ${candidate.cut} --head ${candidate.pooling}`
+    : `--cut ${candidate.cut} --pooling ${candidate.pooling}`;
 }
 
 /** The winner and why, in one line. */
@@ -123,5 +156,5 @@ export function recommendation(exploration: Exploration): string {
       ? `; ${second.cut} ${second.pooling} is within one spread (${fmt(second.auc.mean)}), so the choice is not sharp`
       : `, ahead of ${second.cut} ${second.pooling} (${fmt(second.auc.mean)}) by more than one spread`
     : "";
-  return `recommended: --cut ${best.cut} --pooling ${best.pooling} (CV AUC ${fmt(best.auc.mean)} ± ${fmt(best.auc.std)}, accuracy ${fmt(best.accuracy.mean)}, ${exploration.folds}-fold on ${exploration.examples} examples${margin})`;
+  return `recommended: ${candidateFlags(best, exploration)} (CV AUC ${fmt(best.auc.mean)} ± ${fmt(best.auc.std)}, accuracy ${fmt(best.accuracy.mean)}, ${exploration.folds}-fold on ${exploration.examples} examples${margin})`;
 }

@@ -1,6 +1,7 @@
 import type * as tf from "@tensorflow/tfjs";
 
 import type { Predictor } from "../predict/predictor.js";
+import type { MapHead } from "../probe/explore-maps.js";
 import type {
   Backbone,
   Dataset,
@@ -53,10 +54,12 @@ export interface PluginContract {
   /** How to ask for this plugin's own heads, for help texts: "--head wake-word:64:32". */
   readonly headHint?: string;
   /**
-   * Names of this plugin's heads that read an unpooled feature map (vision's
-   * `mil`): with `--pooling auto` a tool then cuts without pooling.
+   * The head named `name` when it reads a whole, unpooled feature map
+   * (vision's `mil`), as the cut-point explorer cross-validates it; undefined
+   * for other names. A tool cuts without pooling for such a head when the
+   * user left pooling to it, and the explorer ranks it on every cut's map.
    */
-  readonly unpooledHeads?: readonly string[];
+  mapHead?(name: string): MapHead | undefined;
   /** Built-in pre-trained sources by CLI name, each with its input spec and provenance inside. */
   readonly builtins: Readonly<Record<string, BuiltinSource>>;
   /**

@@ -8,6 +8,8 @@ export {
 } from "./cross-validate.js";
 export type { CrossValidateOptions, CrossValidation, Spread } from "./cross-validate.js";
 export { exploreFeatures, rankCandidates } from "./explore.js";
+export { exploreCutMaps } from "./explore-maps.js";
+export type { ExploreMapsOptions, MapHead } from "./explore-maps.js";
 export type { ExploredCandidate, ExploreOptions, FeatureCandidate } from "./explore.js";
 export {
   featuresOf,
@@ -16,5 +18,11 @@ export {
   randomlyInitialised,
   rawInputs,
 } from "./holdout-probe.js";
-export { evenlySpacedCuts, multiCutFeatures, poolableLayers } from "./multi-cut-features.js";
-export type { CandidatePooling, MultiCutFeaturesOptions } from "./multi-cut-features.js";
+export {
+  evenlySpacedCuts,
+  multiCutFeatures,
+  multiCutMaps,
+  poolableLayers,
+  poolMap,
+} from "./multi-cut-features.js";
+export type { CandidatePooling, CutMaps, MultiCutFeaturesOptions } from "./multi-cut-features.js";

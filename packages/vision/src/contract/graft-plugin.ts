@@ -19,7 +19,7 @@ import { restoreImagePreprocessor } from "../image/image-preprocessor.js";
 import type { ImagePreprocessor } from "../image/image-preprocessor.js";
 import { vision } from "../plugin.js";
 import { gradCamGallery } from "./grad-cam-gallery.js";
-import { MIL_HEAD_HINT, MIL_HEAD_NAMES, cliMilHead } from "./mil-head-spec.js";
+import { MIL_HEAD_HINT, cliMilHead, milMapHead } from "./mil-head-spec.js";
 import { imagePreprocessorFor } from "./preprocessor-for.js";
 
 /** The augmentation `graft transfer --augment` applies to training images. */
@@ -74,7 +74,7 @@ export const graftPlugin: PluginContract = {
   },
   head: cliMilHead,
   headHint: MIL_HEAD_HINT,
-  unpooledHeads: MIL_HEAD_NAMES,
+  mapHead: milMapHead,
   builtins: {
     "nsfwjs-mobilenetv2": {
       inputSpec: pretrainedMobileNetV2Spec(),

@@ -1,6 +1,7 @@
 import { ConfigError } from "@graft/core";
-import type { HeadFactory } from "@graft/core";
+import type { HeadFactory, MapHead } from "@graft/core";
 
+import { crossValidateMilHead } from "../explore/cross-validate-mil.js";
 import { spatialMilHead } from "../heads/spatial-mil-head.js";
 import type { MilPooling } from "../heads/mil-pooling.js";
 
@@ -10,9 +11,6 @@ const MIL_POOLINGS: Readonly<Record<string, MilPooling>> = {
   "mil-max": "max",
   "mil-topk": "topk",
 };
-
-/** The CLI names of vision's heads that read an unpooled feature map. */
-export const MIL_HEAD_NAMES: readonly string[] = Object.keys(MIL_POOLINGS);
 
 /** How to ask for the MIL head, for help texts. */
 export const MIL_HEAD_HINT = "--head mil (or mil:8, mil-max, mil-topk) on an unpooled cut";
@@ -49,5 +47,19 @@ export function cliMilHead(
         },
       );
     return head(context);
+  };
+}
+
+/**
+ * The MIL head named `name` as the cut-point explorer cross-validates it (its
+ * default width, 30 epochs per fold), or undefined for other names.
+ */
+export function milMapHead(name: string): MapHead | undefined {
+  const pooling = MIL_POOLINGS[name];
+  if (pooling === undefined) return undefined;
+  return {
+    name,
+    crossValidate: (maps, labels, folds) =>
+      crossValidateMilHead(maps, labels, { head: { pooling }, epochs: 30, ...folds }),
   };
 }

@@ -1,4 +1,11 @@
-import { cutBackbone, loadEngine, tensorDataset, type Dataset } from "@graft/core";
+import {
+  cutBackbone,
+  loadEngine,
+  multiCutMaps,
+  poolMap,
+  tensorDataset,
+  type Dataset,
+} from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -59,6 +66,45 @@ describe("multiCutFeatures", () => {
       expect(gap).toBeLessThan(1e-4);
       c.features.dispose();
     }
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    net.dispose();
+  });
+
+  it("should keep whole maps with multiCutMaps, equal to the cut's own output", async () => {
+    const net = mobileNetV2({ alpha: 0.35, inputSize: 32, seed: 2, pooling: "none" }).model;
+    const x = tf.randomUniform([6, 32, 32, 3], 0, 1, "float32", 5);
+    const data = counted(tensorDataset(x, [0, 1, 0, 1, 0, 1]));
+    const before = tf.memory().numTensors;
+    const [maps] = await multiCutMaps(net, data, { cuts: ["block_6_expand_relu"], batchSize: 4 });
+    expect(data.reads).toBe(2);
+    expect(maps?.maps.shape).toEqual([6, 4, 4, 96]);
+    const single = cutBackbone(net, { at: "block_6_expand_relu", pooling: "none" });
+    const gap = tf.tidy(
+      () =>
+        (single.model.predict(x) as tf.Tensor)
+          .sub(maps?.maps as tf.Tensor)
+          .abs()
+          .max()
+          .dataSync()[0],
+    );
+    expect(gap).toBeLessThan(1e-4);
+    const [avg] = await multiCutFeatures(net, data, {
+      cuts: ["block_6_expand_relu"],
+      poolings: ["avg"],
+    });
+    const pooled = poolMap(maps?.maps as tf.Tensor, "avg");
+    expect(
+      tf.tidy(
+        () =>
+          pooled
+            .sub(avg?.features as tf.Tensor)
+            .abs()
+            .max()
+            .dataSync()[0],
+      ),
+    ).toBeLessThan(1e-5);
+    tf.dispose([pooled, avg?.features as tf.Tensor, maps?.maps as tf.Tensor]);
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
     net.dispose();
