@@ -71,6 +71,7 @@ export { createRng, stratifiedSplit } from "./data/index.js";
 
 export {
   crossValidateProbe,
+  crossValidateWith,
   evenlySpacedCuts,
   exploreCutMaps,
   exploreFeatures,
@@ -81,9 +82,6 @@ export {
   randomlyInitialised,
   rankCandidates,
   rawInputs,
-  scoreProbabilities,
-  spread,
-  stratifiedFolds,
   trainSoftmaxProbe,
 } from "./probe/index.js";
 export type {

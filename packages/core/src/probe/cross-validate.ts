@@ -94,11 +94,8 @@ export function crossValidateProbe(
   labels: readonly number[],
   { folds = 5, seed = 0, ...probe }: CrossValidateOptions = {},
 ): CrossValidation {
-  const k = probe.classes ?? Math.max(2, ...labels.map((l) => l + 1));
-  const perFold: { accuracy: number; auc: number }[] = [];
-  for (const test of stratifiedFolds(labels, folds, seed)) {
-    const held = new Set(test);
-    const train = labels.map((_, i) => i).filter((i) => !held.has(i));
+  const k = classCount(labels, probe.classes);
+  const perFold = foldSplits(labels, folds, seed).map(({ train, test }) => {
     const xTrain = tf.gather(features, train);
     const xTest = tf.gather(features, test);
     const model = trainSoftmaxProbe(
@@ -110,19 +107,63 @@ export function crossValidateProbe(
       const probs = model.predict(xTest);
       const values = probs.dataSync() as Float32Array;
       probs.dispose();
-      perFold.push(
-        scoreProbabilities(
-          values,
-          test.map((i) => labels[i] as number),
-          k,
-        ),
+      return scoreProbabilities(
+        values,
+        test.map((i) => labels[i] as number),
+        k,
       );
     } finally {
       model.dispose();
       xTrain.dispose();
       xTest.dispose();
     }
+  });
+  return summarize(folds, perFold);
+}
+
+/**
+ * k-fold cross-validation of any model: `fitAndPredict` trains on the `train`
+ * indices and returns class probabilities (row-major `[test.length, k]`) for
+ * the `test` ones. The folds are {@link crossValidateProbe}'s for the same
+ * `folds` and `seed`, so results of different heads can be ranked together.
+ */
+export async function crossValidateWith(
+  labels: readonly number[],
+  { folds = 5, seed = 0, classes }: { folds?: number; seed?: number; classes?: number },
+  fitAndPredict: (train: number[], test: number[], k: number) => Promise<Float32Array | number[]>,
+): Promise<CrossValidation> {
+  const k = classCount(labels, classes);
+  const perFold: { accuracy: number; auc: number }[] = [];
+  for (const { train, test } of foldSplits(labels, folds, seed)) {
+    const probs = await fitAndPredict(train, test, k);
+    perFold.push(
+      scoreProbabilities(
+        probs,
+        test.map((i) => labels[i] as number),
+        k,
+      ),
+    );
   }
+  return summarize(folds, perFold);
+}
+
+function classCount(labels: readonly number[], classes: number | undefined): number {
+  return classes ?? Math.max(2, ...labels.map((l) => l + 1));
+}
+
+/** Each fold held out once, the rest to train on. */
+function foldSplits(
+  labels: readonly number[],
+  k: number,
+  seed: number,
+): { train: number[]; test: number[] }[] {
+  return stratifiedFolds(labels, k, seed).map((test) => {
+    const held = new Set(test);
+    return { train: labels.map((_, i) => i).filter((i) => !held.has(i)), test };
+  });
+}
+
+function summarize(folds: number, perFold: { accuracy: number; auc: number }[]): CrossValidation {
   return {
     folds,
     accuracy: spread(perFold.map((f) => f.accuracy)),

@@ -2,6 +2,7 @@ export { trainSoftmaxProbe } from "./softmax-probe.js";
 export type { SoftmaxProbe, SoftmaxProbeOptions } from "./softmax-probe.js";
 export {
   crossValidateProbe,
+  crossValidateWith,
   scoreProbabilities,
   spread,
   stratifiedFolds,

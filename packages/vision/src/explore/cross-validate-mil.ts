@@ -1,11 +1,4 @@
-import {
-  createRng,
-  scoreProbabilities,
-  spread,
-  stratifiedFolds,
-  type CrossValidation,
-  type Task,
-} from "@graft/core";
+import { createRng, crossValidateWith, type CrossValidation, type Task } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 
 import { spatialMilHead, type SpatialMilHeadOptions } from "../heads/spatial-mil-head.js";
@@ -50,10 +43,7 @@ export async function crossValidateMilHead(
     k === 2
       ? { kind: "binary", labels: ["0", "1"] }
       : { kind: "multiclass", labels: Array.from({ length: k }, (_, c) => String(c)) };
-  const perFold: { accuracy: number; auc: number }[] = [];
-  for (const test of stratifiedFolds(labels, folds, seed)) {
-    const held = new Set(test);
-    const train = labels.map((_, i) => i).filter((i) => !held.has(i));
+  return crossValidateWith(labels, { folds, seed }, async (train, test) => {
     const model = milModel(maps.shape.slice(1), task, head, seed);
     try {
       await fitShuffled(model, maps, train, labels, { k, epochs, batchSize, learningRate, seed });
@@ -63,25 +53,13 @@ export async function crossValidateMilHead(
       });
       const values = (await probs.data()) as Float32Array;
       probs.dispose();
-      perFold.push(
-        scoreProbabilities(
-          values,
-          test.map((i) => labels[i] as number),
-          k,
-        ),
-      );
+      return values;
     } finally {
       // model.dispose() frees the layers' weights, not an optimizer it was handed.
       model.optimizer?.dispose();
       model.dispose();
     }
-  }
-  return {
-    folds,
-    accuracy: spread(perFold.map((f) => f.accuracy)),
-    auc: spread(perFold.map((f) => f.auc)),
-    perFold,
-  };
+  });
 }
 
 /** The head alone, on an input the shape of one map. */

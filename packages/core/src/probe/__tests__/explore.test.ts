@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { createRng } from "../../data/random.js";
-import { crossValidateProbe, stratifiedFolds } from "../cross-validate.js";
+import { crossValidateProbe, crossValidateWith, stratifiedFolds } from "../cross-validate.js";
 import { exploreFeatures } from "../explore.js";
 import { holdoutProbe } from "../holdout-probe.js";
 
@@ -104,6 +104,30 @@ describe("stratifiedFolds", () => {
 
   it("should refuse more folds than the rarest class has examples, naming the limit", () => {
     expect(() => stratifiedFolds([0, 0, 1, 1, 1], 3)).toThrow(/2 ≤ folds ≤ 2.*got 3/);
+  });
+});
+
+describe("crossValidateWith", () => {
+  it("should hold out the probe's folds once each and score what the model predicts", async () => {
+    const labels = [0, 1, 0, 1, 0, 1, 0, 1, 2, 2, 2, 2];
+    const seen: number[][] = [];
+    // An oracle that puts all probability on the true class, except for example 0 (wrong: class 1).
+    const oracle = await crossValidateWith(
+      labels,
+      { folds: 4, seed: 3 },
+      async (train, test, k) => {
+        expect(train.filter((i) => test.includes(i))).toEqual([]);
+        seen.push(test);
+        return test.flatMap((i) =>
+          Array.from({ length: k }, (_, c) => (c === (i === 0 ? 1 : labels[i]) ? 1 : 0)),
+        );
+      },
+    );
+    expect(seen).toEqual(stratifiedFolds(labels, 4, 3));
+    expect(oracle.folds).toBe(4);
+    expect(oracle.perFold).toHaveLength(4);
+    expect(oracle.accuracy.mean).toBeCloseTo(1 - 1 / 12, 5);
+    expect(oracle.perFold.filter((f) => f.accuracy < 1)).toHaveLength(1);
   });
 });
 
