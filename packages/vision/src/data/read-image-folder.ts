@@ -1,4 +1,5 @@
-import { readdir } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 
 import { DataError } from "@graft/core";
@@ -22,9 +23,8 @@ export async function readImageFolder(
   let classDirs: string[];
   try {
     const entries = await readdir(root, { withFileTypes: true });
-    classDirs = entries
-      .filter((e) => e.isDirectory() && !e.name.startsWith("."))
-      .map((e) => e.name)
+    classDirs = (await entriesOfKind(root, entries, "directory"))
+      .filter((name) => !name.startsWith("."))
       .sort();
   } catch (error) {
     throw new DataError(`cannot read the image folder (${String((error as Error).message)})`, {
@@ -41,9 +41,10 @@ export async function readImageFolder(
   }
   let entries: { file: string; label: string }[] = [];
   for (const label of classDirs) {
-    const files = (await readdir(join(root, label), { withFileTypes: true }))
-      .filter((e) => e.isFile() && IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase()))
-      .map((e) => join(root, label, e.name))
+    const listed = await readdir(join(root, label), { withFileTypes: true });
+    const files = (await entriesOfKind(join(root, label), listed, "file"))
+      .filter((name) => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase()))
+      .map((name) => join(root, label, name))
       .sort();
     if (files.length === 0) {
       throw new DataError(
@@ -68,4 +69,22 @@ export async function readImageFolder(
     );
   }
   return result;
+}
+
+/**
+ * Names of the entries that are files (or directories), following symbolic
+ * links: data sets are often trees of links to the images' real place. A
+ * dangling link is left out here and so never read.
+ */
+async function entriesOfKind(
+  dir: string,
+  entries: readonly Dirent[],
+  kind: "file" | "directory",
+): Promise<string[]> {
+  const names: string[] = [];
+  for (const e of entries) {
+    const target = e.isSymbolicLink() ? await stat(join(dir, e.name)).catch(() => undefined) : e;
+    if (target && (kind === "file" ? target.isFile() : target.isDirectory())) names.push(e.name);
+  }
+  return names;
 }

@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
 
 import { DataError, loadEngine } from "@graft/core";
@@ -37,10 +37,26 @@ describe("readImageFolder", () => {
     expect(files[0]).toBe(join(dir, "nodule", "0.png"));
   });
 
+  it("should follow links to images and to class folders, and skip dangling links", async () => {
+    const linked = join(dir, "linked");
+    await mkdir(join(linked, "lesion"), { recursive: true });
+    await symlink(join(dir, "nodule", "0.png"), join(linked, "lesion", "a.png"));
+    await symlink(join(dir, "nodule", "1.png"), join(linked, "lesion", "b.png"));
+    await symlink(join(dir, "nodule", "gone.png"), join(linked, "lesion", "dangling.png"));
+    await symlink(join(dir, "normal"), join(linked, "normal"));
+    const { inputs, labels, classNames } = await readImageFolder(linked);
+    expect(classNames).toEqual(["lesion", "normal"]);
+    expect(labels).toEqual([0, 0, 1, 1, 1]);
+    expect(inputs[0]).toBe(join(linked, "lesion", "a.png"));
+  });
+
   it("should return the shape imageDataset takes, so the result spreads into it", async () => {
     await loadEngine();
     const read = await readImageFolder(dir);
-    const data = imageDataset({ ...read, preprocessor: imagePreprocessor({ height: 4, width: 4 }) });
+    const data = imageDataset({
+      ...read,
+      preprocessor: imagePreprocessor({ height: 4, width: 4 }),
+    });
     expect([data.size, data.labels, data.inputs]).toEqual([5, read.labels, read.inputs]);
     const before = tf.memory().numTensors;
     const x = await data.batch([0, 4]);
