@@ -26,9 +26,13 @@ export async function augmentedFeatures(
   { copies, augment, batchSize = 32 }: AugmentedFeaturesOptions,
 ): Promise<Dataset & { readonly x: tf.Tensor; dispose(): void }> {
   if (!Number.isInteger(copies) || copies < 0)
-    throw new ConfigError(`augmentedFeatures: copies must be a non-negative integer, got ${copies}.`);
+    throw new ConfigError(
+      `augmentedFeatures: copies must be a non-negative integer, got ${copies}.`,
+    );
   if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new ConfigError(`augmentedFeatures: batchSize must be a positive integer, got ${batchSize}.`);
+    throw new ConfigError(
+      `augmentedFeatures: batchSize must be a positive integer, got ${batchSize}.`,
+    );
   const parts: tf.Tensor[] = [];
   try {
     for (let copy = 0; copy <= copies; copy++) {

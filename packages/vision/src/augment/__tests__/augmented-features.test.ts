@@ -62,7 +62,9 @@ describe("augmentedFeatures", () => {
     expect(features.x.shape).toEqual([3, 3]);
     features.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    await expect(augmentedFeatures(backbone, data, { copies: -1, augment })).rejects.toThrow(ConfigError);
+    await expect(augmentedFeatures(backbone, data, { copies: -1, augment })).rejects.toThrow(
+      ConfigError,
+    );
     data.dispose();
   });
 });
