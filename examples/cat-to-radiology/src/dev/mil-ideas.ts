@@ -11,11 +11,12 @@
 // and every setting is also scored with flip test-time augmentation (the
 // probability of an image averaged with its mirror's).
 import { createTransferModel, loadEngine } from "@graft/core";
-import type { Backbone, TransferModel } from "@graft/core";
-import { imageAugmenter, spatialMilHead } from "@graft/vision";
+import type { Backbone, Dataset, TransferModel } from "@graft/core";
+import { augmentedFeatures, spatialMilHead } from "@graft/vision";
 import * as tf from "@tensorflow/tfjs";
 
 import { imagenetBackbone } from "../backbones/imagenet.js";
+import { radiographAugmenter } from "../compare.js";
 import { radiographData } from "../radiograph-data.js";
 import { generateRadiographs, LABELS } from "../radiographs/generate.js";
 
@@ -51,21 +52,24 @@ for (const arg of process.argv.slice(2)) {
   const backbone = await imagenetBackbone(size, s.cut ?? "block_6_expand_relu", "none");
   const train = await radiographData(trainSet, size, 3);
   const dev = await radiographData(devSet, size, 3);
-  const trainImages = (await train.data.batch(trainSet.map((_, i) => i))) as tf.Tensor4D;
   const devImages = (await dev.data.batch(devSet.map((_, i) => i))) as tf.Tensor4D;
   const devFeatures = features(backbone, devImages);
   const mirrored = tf.tidy(() => tf.image.flipLeftRight(devImages));
   const mirroredFeatures = features(backbone, mirrored);
   mirrored.dispose();
-  const trainFeatures = features(backbone, trainImages);
   const variants: Record<string, number[]> = { plain: [], flipTta: [] };
   if (members > 1) Object.assign(variants, { ensemble: [], ensembleFlipTta: [] });
   for (const seed of seeds) {
-    const [x, labels] = withAugmentedCopies(backbone, trainImages, trainFeatures, copies, seed);
+    // As runTransfer computes them: batches of 16, the fine-tuning's augmentation seeded by the seed.
+    const x = await augmentedFeatures(backbone, train.data, {
+      copies,
+      augment: radiographAugmenter(seed),
+      batchSize: 16,
+    });
     const plain: number[][] = [];
     const flipped: number[][] = [];
     for (let m = 0; m < members; m++) {
-      const head = await trainHead(backbone, x, labels, seed + 100 * m, s);
+      const head = await trainHead(backbone, x, seed + 100 * m, s);
       plain.push(scores(head, devFeatures));
       flipped.push(scores(head, mirroredFeatures));
       release(head);
@@ -78,7 +82,7 @@ for (const arg of process.argv.slice(2)) {
     variants["ensemble"]?.push(auc(mean(plain), devLabels));
     variants["ensembleFlipTta"]?.push(auc(mean([...plain, ...flipped]), devLabels));
   }
-  tf.dispose([trainImages, devImages, devFeatures, mirroredFeatures, trainFeatures]);
+  tf.dispose([devImages, devFeatures, mirroredFeatures]);
   train.data.dispose();
   dev.data.dispose();
   backbone.model.dispose();
@@ -98,7 +102,8 @@ function features(backbone: Backbone, images: tf.Tensor4D): tf.Tensor {
     const count = Math.min(32, n - start);
     parts.push(
       tf.tidy(
-        () => backbone.model.predict(images.slice([start, 0, 0, 0], [count, -1, -1, -1])) as tf.Tensor,
+        () =>
+          backbone.model.predict(images.slice([start, 0, 0, 0], [count, -1, -1, -1])) as tf.Tensor,
       ),
     );
   }
@@ -107,44 +112,10 @@ function features(backbone: Backbone, images: tf.Tensor4D): tf.Tensor {
   return all;
 }
 
-/**
- * The training features followed by those of `copies` augmented copies of
- * every training image (the fine-tuning phase's augmentation, seeded by
- * `seed`), with their labels. The caller owns the tensor.
- */
-function withAugmentedCopies(
-  backbone: Backbone,
-  images: tf.Tensor4D,
-  original: tf.Tensor,
-  copies: number,
-  seed: number,
-): [tf.Tensor, number[]] {
-  const labels = trainSet.map((r) => r.label);
-  if (copies === 0) return [original.clone(), labels];
-  const augment = imageAugmenter({
-    flip: true,
-    rotate: 8,
-    crop: 0.1,
-    brightness: 0.1,
-    contrast: 0.15,
-    seed,
-  });
-  const parts = [original.clone()];
-  for (let k = 0; k < copies; k++) {
-    const augmented = augment(images);
-    parts.push(features(backbone, augmented));
-    augmented.dispose();
-  }
-  const all = tf.concat(parts, 0);
-  tf.dispose(parts);
-  return [all, Array.from({ length: copies + 1 }, () => labels).flat()];
-}
-
-/** The example's frozen MIL head (`runTransfer`), trained on cached features `x`. */
+/** The example's frozen MIL head (`runTransfer`), trained on cached features. */
 async function trainHead(
   backbone: Backbone,
-  x: tf.Tensor,
-  labels: number[],
+  data: Dataset,
   seed: number,
   s: Setting,
 ): Promise<TransferModel> {
@@ -159,11 +130,6 @@ async function trainHead(
     freeze: "frozen",
     seed,
   });
-  const data = {
-    size: labels.length,
-    labels,
-    batch: (indices: readonly number[]) => tf.gather(x, indices),
-  };
   await model.fit(data, {
     inputs: "features",
     phases: [
@@ -182,7 +148,9 @@ async function trainHead(
 
 /** Lesion probabilities of the head on cached features. */
 function scores(model: TransferModel, x: tf.Tensor): number[] {
-  const p = tf.tidy(() => (model.headModel.predict(x, { batchSize: 32 }) as tf.Tensor).reshape([-1]));
+  const p = tf.tidy(() =>
+    (model.headModel.predict(x, { batchSize: 32 }) as tf.Tensor).reshape([-1]),
+  );
   const values = Array.from(p.dataSync());
   p.dispose();
   return values;
@@ -197,7 +165,10 @@ function release(model: TransferModel): void {
 
 function mean(rows: number[][]): number[] {
   const n = rows[0]?.length ?? 0;
-  return Array.from({ length: n }, (_, i) => rows.reduce((a, r) => a + (r[i] ?? 0), 0) / rows.length);
+  return Array.from(
+    { length: n },
+    (_, i) => rows.reduce((a, r) => a + (r[i] ?? 0), 0) / rows.length,
+  );
 }
 
 /** Mann–Whitney AUC: share of (lesion, normal) pairs ranked the right way, ties half. */
