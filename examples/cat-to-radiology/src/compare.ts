@@ -6,6 +6,7 @@ import {
 } from "@graft/core";
 import type {
   Backbone,
+  Dataset,
   EvaluationReport,
   HeadFactory,
   FitOptions,
@@ -13,8 +14,8 @@ import type {
   TrainingPhase,
   TransferModel,
 } from "@graft/core";
-import { imageAugmenter, spatialMilHead, vision } from "@graft/vision";
-import type { MilPooling } from "@graft/vision";
+import { augmentedFeatures, imageAugmenter, spatialMilHead, vision } from "@graft/vision";
+import type { ImageAugmenter, MilPooling } from "@graft/vision";
 import type * as tf from "@tensorflow/tfjs";
 
 import type { RadiographData } from "./radiograph-data.js";
@@ -50,8 +51,25 @@ export type HeadChoice =
     };
 
 /**
+ * The augmentation of training radiographs: random flips, ± 8° rotation, crops
+ * of up to 10 %, brightness ± 0.1 and contrast ± 15 %.
+ */
+export function radiographAugmenter(seed: number): ImageAugmenter {
+  return imageAugmenter({
+    flip: true,
+    rotate: 8,
+    crop: 0.1,
+    brightness: 0.1,
+    contrast: 0.15,
+    seed,
+  });
+}
+
+/**
  * Transfer with the backbone frozen: a freshly initialised head trained on
- * backbone features computed once (graft's feature cache).
+ * backbone features computed once (graft's feature cache); with
+ * `augmentCopies`, also on the features of that many augmented copies of
+ * each training image (vision's `augmentedFeatures`, computed once too).
  */
 export async function runTransfer(
   backbone: Backbone,
@@ -60,8 +78,9 @@ export async function runTransfer(
   {
     headEpochs,
     head = { kind: "output" },
+    augmentCopies = 0,
     ...settings
-  }: RunSettings & { headEpochs: number; head?: HeadChoice },
+  }: RunSettings & { headEpochs: number; head?: HeadChoice; augmentCopies?: number },
 ): Promise<RunResult> {
   const [factory, headWords]: [HeadFactory, string] =
     head.kind === "mil"
@@ -86,8 +105,25 @@ export async function runTransfer(
   const phases: TrainingPhase[] = [
     { name: head.kind === "mil" ? "MIL head" : "output layer", epochs: headEpochs, freeze: "frozen", learningRate: 3e-3 },
   ];
-  const what = `${backbone.name} (${backbone.provenance.task ?? "?"}) cut at ${backbone.provenance.cutAt ?? "?"} + ${backbone.provenance.pooling ?? "no"} pooling, ${headWords}, backbone frozen`;
-  return run("transfer", what, model, train, test, phases, settings, {});
+  const copies = augmentCopies > 0 ? `, trained on the features of each image and ${augmentCopies} augmented copies` : "";
+  const what = `${backbone.name} (${backbone.provenance.task ?? "?"}) cut at ${backbone.provenance.cutAt ?? "?"} + ${backbone.provenance.pooling ?? "no"} pooling, ${headWords}${copies}, backbone frozen`;
+  if (augmentCopies === 0) return run("transfer", what, model, train, test, phases, settings, {});
+  const started = performance.now();
+  const features = await augmentedFeatures(backbone, train.data, {
+    copies: augmentCopies,
+    augment: radiographAugmenter(settings.seed),
+    batchSize: settings.batchSize ?? 16,
+  });
+  const featureSeconds = (performance.now() - started) / 1000;
+  try {
+    const result = await run("transfer", what, model, train, test, phases, settings, {
+      data: features,
+      inputs: "features",
+    });
+    return { ...result, trainSeconds: result.trainSeconds + featureSeconds };
+  } finally {
+    features.dispose();
+  }
 }
 
 /** How the fine-tuning phase runs. */
@@ -100,7 +136,7 @@ export interface FineTuneSettings {
   readonly learningRate: number;
   /** The unfrozen backbone layers learn at `learningRate × backboneLrMult`. */
   readonly backboneLrMult: number;
-  /** Random flips, rotations, crops and exposure changes on every batch, through the trunk. */
+  /** Random flips, rotations, crops and exposure changes on every batch, through the trunk ({@link radiographAugmenter}). */
   readonly augment: boolean;
   /** Called after every epoch, synchronously (a development script scores the model here). */
   readonly afterEpoch?: (epoch: number, model: TransferModel) => void;
@@ -121,14 +157,7 @@ export async function runFineTune(
   tune: FineTuneSettings,
   settings: RunSettings,
 ): Promise<RunResult> {
-  const augment = imageAugmenter({
-    flip: true,
-    rotate: 8,
-    crop: 0.1,
-    brightness: 0.1,
-    contrast: 0.15,
-    seed: settings.seed,
-  });
+  const augment = radiographAugmenter(settings.seed);
   const backboneLr = tune.learningRate * tune.backboneLrMult;
   const phases: TrainingPhase[] = [
     {
@@ -191,14 +220,17 @@ async function run(
   { seed, batchSize = 16, log }: RunSettings,
   {
     onEpochEnd,
+    data = train.data,
     ...extra
   }: Omit<FitOptions, "phases" | "batchSize" | "seed" | "onProgress"> & {
     onEpochEnd?: (epoch: number) => void;
+    /** What `fit` trains on, when not `train`'s images (e.g. precomputed features). */
+    data?: Dataset;
   },
   recalibrate = false,
 ): Promise<RunResult> {
   const started = performance.now();
-  await model.fit(train.data, {
+  await model.fit(data, {
     ...extra,
     phases,
     batchSize,

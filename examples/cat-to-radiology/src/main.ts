@@ -12,7 +12,7 @@ import type { RunResult } from "./compare.js";
 import { explorationTable, exploreRadiographCuts, recommended } from "./explore-table.js";
 import { fashionBackbone } from "./fashion/fashion-backbone.js";
 import { writeOverlays } from "./grad-cam-overlays.js";
-import { parseDemoOptions } from "./options.js";
+import { frozenHeadDefaults, parseDemoOptions } from "./options.js";
 import type { DemoOptions } from "./options.js";
 import { radiographData } from "./radiograph-data.js";
 import { generateRadiographs } from "./radiographs/generate.js";
@@ -146,10 +146,13 @@ async function compareRoute(
   log(`task A (${route}): ${describe(backbone)} [${elapsed()}]`);
 
   const milHead = route === "imagenet" && o.head === "mil";
-  log(`transfer: ${milHead ? "spatial MIL head" : "new output layer"} on the frozen backbone …`);
+  const frozen = frozenHeadDefaults(o, milHead);
+  log(
+    `transfer: ${milHead ? "spatial MIL head" : "new output layer"} on the frozen backbone${frozen.augmentCopies > 0 ? `, trained on the features of each image and ${frozen.augmentCopies} augmented copies` : ""} …`,
+  );
   const transfer = await runTransfer(backbone, trainData, testData, {
     ...settings,
-    headEpochs: o.headEpochs,
+    ...frozen,
     ...(milHead ? { head: { kind: "mil", pooling: o.milPooling, units: o.milUnits } } : {}),
   });
   log(`transfer: test AUC ${transfer.report.macroAuc?.toFixed(3)} [${elapsed()}]`);

@@ -30,8 +30,13 @@ export interface DemoOptions {
   /** Held-out test radiographs. */
   test: number;
   seed: number;
-  /** Epochs of the new output layer on the frozen backbone. */
-  headEpochs: number;
+  /** Epochs of the new head on the frozen backbone; `null`: the head's default (see {@link frozenHeadDefaults}). */
+  headEpochs: number | null;
+  /**
+   * Augmented copies of each training image whose features the frozen head
+   * also trains on (0: off); `null`: the head's default.
+   */
+  augmentCopies: number | null;
   /** Fine-tune this many top backbone layers (with weights) after the frozen head; 0 = off. */
   fineTune: number;
   /** Fine-tuning epochs (a fixed number, chosen on a development set). */
@@ -68,7 +73,9 @@ const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic
   --train N              training radiographs (default 100)
   --test N               test radiographs (default 500)
   --seed N               seed of data and training (default 1)
-  --head-epochs N        epochs of the new output layer (default 60)
+  --head-epochs N        epochs of the frozen head (default 10 for --head mil, 60 for --head output)
+  --augment-copies N     the frozen head also trains on the backbone's features of N augmented copies of each
+                         training image, computed once (default 16 for --head mil, 0 for --head output; 0: off)
   --fine-tune N          then fine-tune the top N backbone layers with weights (default 16; 0: off)
   --fine-tune-epochs N   fine-tuning epochs (default 8)
   --fine-tune-lr X       head learning rate while fine-tuning (default 0.001)
@@ -96,7 +103,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       train: { type: "string", default: "100" },
       test: { type: "string", default: "500" },
       seed: { type: "string", default: "1" },
-      "head-epochs": { type: "string", default: "60" },
+      "head-epochs": { type: "string" },
+      "augment-copies": { type: "string" },
       "fine-tune": { type: "string", default: "16" },
       "fine-tune-epochs": { type: "string", default: "8" },
       "fine-tune-lr": { type: "string", default: "0.001" },
@@ -152,7 +160,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     train: int("train", 4),
     test: int("test", 4),
     seed: int("seed", 0),
-    headEpochs: int("head-epochs", 1),
+    headEpochs: values["head-epochs"] === undefined ? null : int("head-epochs", 1),
+    augmentCopies: values["augment-copies"] === undefined ? null : int("augment-copies", 0),
     fineTune: int("fine-tune", 0),
     fineTuneEpochs: int("fine-tune-epochs", 1),
     fineTuneLr: positive("fine-tune-lr"),
@@ -164,6 +173,21 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     pretrainEpochs: int("pretrain-epochs", 1),
     gradCam: int("grad-cam", 0),
     out: resolve(values.out),
+  };
+}
+
+/**
+ * The frozen head's schedule unless told otherwise: the MIL head trains 10
+ * epochs on the features of each image and 16 augmented copies, a new output
+ * layer 60 epochs on the images alone (both chosen on the development set).
+ */
+export function frozenHeadDefaults(
+  o: Pick<DemoOptions, "headEpochs" | "augmentCopies">,
+  milHead: boolean,
+): { headEpochs: number; augmentCopies: number } {
+  return {
+    headEpochs: o.headEpochs ?? (milHead ? 10 : 60),
+    augmentCopies: o.augmentCopies ?? (milHead ? 16 : 0),
   };
 }
 

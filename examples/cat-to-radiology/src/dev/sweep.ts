@@ -3,7 +3,8 @@
 // seed 5001), never on the 500 test images (seed 1001). Each argument is one
 // JSON setting, e.g. '{"cut":"block_13_expand_relu","top":8,"epochs":6}' or
 // '{"scratch":true,"train":1000,"trainSeed":3001}'; '{"size":96,"cut":"block_6_expand_relu",
-// "head":"mil","milPooling":"lse"}' trains vision's spatial MIL head on the unpooled cut instead.
+// "head":"mil","milPooling":"lse"}' trains vision's spatial MIL head on the unpooled cut instead
+// ("augCopies":16,"headEpochs":10 also on the features of 16 augmented copies of each image).
 import { loadEngine } from "@graft/core";
 import type { Pooling, TransferModel } from "@graft/core";
 import { mobileNetV2 } from "@graft/vision";
@@ -35,6 +36,8 @@ interface Setting {
   milPooling?: "max" | "lse" | "topk";
   milUnits?: number;
   milNorm?: "batch" | "none";
+  /** Augmented copies of each training image whose features the frozen head also trains on. @default 0 */
+  augCopies?: number;
   /** Seed of the head's initialisation and batch order. @default 1 */
   seed?: number;
 }
@@ -84,6 +87,7 @@ for (const arg of process.argv.slice(2)) {
     const transfer = await runTransfer(backbone, train, dev, {
       ...settings,
       headEpochs: s.headEpochs ?? 60,
+      augmentCopies: s.augCopies ?? 0,
       ...(s.head === "mil"
         ? {
             head: {

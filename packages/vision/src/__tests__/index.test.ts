@@ -13,6 +13,7 @@ describe("@graft/vision public API", () => {
         "MilPooling2D",
         "NSFWJS_VERSION",
         "PRETRAINED_MOBILENET_V2_TASK",
+        "augmentedFeatures",
         "crossValidateMilHead",
         "decodeImage",
         "exploreCuts",
