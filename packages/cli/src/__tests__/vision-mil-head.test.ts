@@ -24,31 +24,19 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(cleanup);
 
+/** `graft transfer --head mil` on the training spots, every image in training. */
+function transferMil(cut: string, epochs: number, out: string, extra: string[] = []) {
+  return runCli([
+    ...["transfer", train, "--from", source, "--cut", cut, "--head", "mil"],
+    ...["--epochs", String(epochs), "--batch-size", "8", "--validation", "0", "--test", "0"],
+    ...["--out", out, ...extra],
+  ]);
+}
+
 describe("graft transfer --head mil (a plugin head on an unpooled cut)", () => {
   it("should keep the cut's map, train the vision plugin's MIL head and find spots in held-out images", async () => {
     const before = tf.memory().numTensors;
-    const r = await runCli([
-      "transfer",
-      train,
-      "--from",
-      source,
-      "--cut",
-      "early",
-      "--head",
-      "mil",
-      "--epochs",
-      "40",
-      "--lr",
-      "0.01",
-      "--batch-size",
-      "8",
-      "--validation",
-      "0",
-      "--test",
-      "0",
-      "--out",
-      model,
-    ]);
+    const r = await transferMil("early", 40, model, ["--lr", "0.01"]);
     expect(r.code, r.stderr).toBe(0);
     // --pooling auto became none: the head sees the 14×14×6 map.
     expect(r.stderr).toMatch(/cut at early \(features \[14, 14, 6\]\)/);
@@ -65,18 +53,8 @@ describe("graft transfer --head mil (a plugin head on an unpooled cut)", () => {
 
   it("should rank the MIL head on every cut with explore --head mil", async () => {
     const before = tf.memory().numTensors;
-    const r = await runCli([
-      "explore",
-      train,
-      "--from",
-      source,
-      "--folds",
-      "3",
-      "--head",
-      "mil",
-      "--json",
-      "-q",
-    ]);
+    const explore = ["explore", train, "--from", source, "--folds", "3", "--head", "mil"];
+    const r = await runCli([...explore, "--json", "-q"]);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.mapHead).toBe("mil");
@@ -89,16 +67,7 @@ describe("graft transfer --head mil (a plugin head on an unpooled cut)", () => {
     expect(early.auc.mean).toBeGreaterThan(zeroed.auc.mean);
     expect(zeroed.auc.mean).toBeCloseTo(0.5, 5);
     expect(tf.memory().numTensors).toBe(before);
-    const text = await runCli([
-      "explore",
-      train,
-      "--from",
-      source,
-      "--folds",
-      "3",
-      "--head",
-      "mil",
-    ]);
+    const text = await runCli(explore);
     expect(text.stdout).toMatch(/^early\s+mil\s+6\s/m);
     const wrong = await runCli(["explore", train, "--from", source, "--head", "dense"]);
     expect(wrong.code).not.toBe(0);
@@ -108,26 +77,7 @@ describe("graft transfer --head mil (a plugin head on an unpooled cut)", () => {
   });
 
   it("should take the cut where the MIL head cross-validated best with --cut auto", async () => {
-    const r = await runCli([
-      "transfer",
-      train,
-      "--from",
-      source,
-      "--cut",
-      "auto",
-      "--head",
-      "mil",
-      "--epochs",
-      "2",
-      "--batch-size",
-      "8",
-      "--validation",
-      "0",
-      "--test",
-      "0",
-      "--out",
-      join(dir, "model-auto"),
-    ]);
+    const r = await transferMil("auto", 2, join(dir, "model-auto"));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
       /--cut auto chose early for --head mil \(CV AUC [\d.]+ ± [\d.]+ on its unpooled map, 5-fold on 24 examples\)/,
