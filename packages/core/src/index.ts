@@ -44,7 +44,7 @@ export { denseHead, outputHead } from "./head/dense-head.js";
 export type { DenseHeadOptions } from "./head/dense-head.js";
 
 export { createTransferModel, TransferModel } from "./transfer/transfer-model.js";
-export type { TransferOptions } from "./transfer/transfer-model.js";
+export type { TestView, TransferOptions } from "./transfer/transfer-model.js";
 export { formatFreezePolicy, parseFreezePolicy } from "./transfer/freeze.js";
 export type { FreezePolicy } from "./transfer/freeze.js";
 export { describeSpec } from "./transfer/input-spec.js";

@@ -22,6 +22,7 @@ export { imageAugmenter } from "./augment/image-augmenter.js";
 export type { ImageAugmenter, ImageAugmenterOptions } from "./augment/image-augmenter.js";
 export { augmentedFeatures } from "./augment/augmented-features.js";
 export type { AugmentedFeaturesOptions } from "./augment/augmented-features.js";
+export { mirrorViews } from "./augment/mirror-views.js";
 
 export { makeDivisible, mobileNetV2 } from "./backbones/mobilenet-v2.js";
 export type { MobileNetV2Options } from "./backbones/mobilenet-v2.js";

@@ -14,6 +14,13 @@ import { runFrozenLayersInInferenceMode } from "./frozen-inference.js";
 import { checkInputSpec } from "./input-spec.js";
 import { saveTransferModel, type SaveOptions } from "./save-transfer.js";
 
+/**
+ * One view of a batch of backbone inputs for test-time augmentation: returns
+ * a transformed batch of the same shape (the identity is a view too). Runs
+ * inside `tf.tidy`.
+ */
+export type TestView = (x: tf.Tensor) => tf.Tensor;
+
 /** Options of {@link createTransferModel}. */
 export interface TransferOptions {
   /** The trunk: cut from a trained model, or a plugin's fresh backbone for pre-training. */
@@ -94,18 +101,27 @@ export class TransferModel {
     return this.model.predict(x) as tf.Tensor;
   }
 
-  /** Probabilities for every example of `data`, one row per example. */
-  async predictDataset(data: Dataset, batchSize = 32): Promise<number[][]> {
-    const probs = await collectBatches(data, batchSize, (x) => this.predict(x));
+  /**
+   * Probabilities for every example of `data`, one row per example. With
+   * `views` (test-time augmentation), each batch is predicted once per view
+   * (e.g. the images and their mirror images) and the probabilities averaged.
+   */
+  async predictDataset(data: Dataset, batchSize = 32, views: readonly TestView[] = []): Promise<number[][]> {
+    const predict = (x: tf.Tensor): tf.Tensor =>
+      views.length === 0 ? this.predict(x) : tf.addN(views.map((view) => this.predict(view(x)))).div(views.length);
+    const probs = await collectBatches(data, batchSize, predict);
     const rows = (await probs.array()) as number[][];
     probs.dispose();
     return rows;
   }
 
   /** Accuracy, per-class precision/recall/F1, confusion matrix and ROC/AUC on labelled `data`. */
-  async evaluate(data: Dataset, options: EvaluateOptions & { batchSize?: number } = {}): Promise<EvaluationReport> {
-    const { batchSize = 32, ...rest } = options;
-    return evaluatePredictions(await this.predictDataset(data, batchSize), data.labels, this.task, rest);
+  async evaluate(
+    data: Dataset,
+    options: EvaluateOptions & { batchSize?: number; views?: readonly TestView[] } = {},
+  ): Promise<EvaluationReport> {
+    const { batchSize = 32, views = [], ...rest } = options;
+    return evaluatePredictions(await this.predictDataset(data, batchSize, views), data.labels, this.task, rest);
   }
 
   /**

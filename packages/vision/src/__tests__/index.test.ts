@@ -26,6 +26,7 @@ describe("@graft/vision public API", () => {
         "imageToFloat32",
         "loadNsfwjsMobileNetV2",
         "makeDivisible",
+        "mirrorViews",
         "mobileNetV2",
         "multiCutFeatures",
         "nsfwjsModelDir",
