@@ -11,6 +11,7 @@ import type {
   HeadFactory,
   FitOptions,
   ProgressEvent,
+  TestView,
   TrainingPhase,
   TransferModel,
 } from "@graft/core";
@@ -35,6 +36,8 @@ export interface RunResult {
 export interface RunSettings {
   readonly seed: number;
   readonly batchSize?: number;
+  /** Test-time views whose probabilities are averaged on the test set (vision's `mirrorViews`); none: as is. */
+  readonly testViews?: readonly TestView[];
   readonly log?: (line: string) => void;
 }
 
@@ -217,7 +220,7 @@ async function run(
   train: RadiographData,
   test: RadiographData,
   phases: TrainingPhase[],
-  { seed, batchSize = 16, log }: RunSettings,
+  { seed, batchSize = 16, testViews = [], log }: RunSettings,
   {
     onEpochEnd,
     data = train.data,
@@ -246,7 +249,7 @@ async function run(
       `  ${kind}: re-estimated the statistics of ${recalibrated} batch-norm layers on the training images`,
     );
   const trainSeconds = (performance.now() - started) / 1000;
-  const report = await model.evaluate(test.data);
+  const report = await model.evaluate(test.data, { views: testViews });
   return { kind, description, model, report, trainSeconds };
 }
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 import { loadEngine } from "@graft/core";
 import type { Backbone, Pooling } from "@graft/core";
-import { mobileNetV2 } from "@graft/vision";
+import { mirrorViews, mobileNetV2 } from "@graft/vision";
 import * as tf from "@tensorflow/tfjs";
 
 import { imagenetBackbone } from "./backbones/imagenet.js";
@@ -100,7 +100,11 @@ async function compareRoute(
   const channels = route === "imagenet" ? 3 : 1;
   const trainData = await radiographData(trainSet, o.size, channels);
   const testData = await radiographData(testSet, o.size, channels);
-  const settings = { seed: o.seed, log };
+  const settings = { seed: o.seed, log, ...(o.mirrorTest ? { testViews: mirrorViews() } : {}) };
+  if (o.mirrorTest)
+    log(
+      "test: every model's probability for an image is averaged with its mirror image's (--no-mirror-test: off)",
+    );
 
   let exploration: Record<string, unknown> | null = null;
   let picked: { backbone: Backbone; alpha: number; pretraining: unknown };

@@ -49,6 +49,8 @@ export interface DemoOptions {
   scratchEpochs: number;
   /** Image side of the from-scratch baseline. */
   scratchSize: number;
+  /** Average each test image's probability with its mirror image's (test-time augmentation). */
+  mirrorTest: boolean;
   /** Fashion-MNIST pre-training: the full 60 000 images and more epochs. */
   full: boolean;
   /** Fashion-MNIST pre-training examples (ignored with --full). */
@@ -63,7 +65,7 @@ export interface DemoOptions {
 const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic skull radiographs
 
   --route imagenet|fashion|both   task A backbone (default imagenet)
-  --size N               task B image side of the transfer (default 96)
+  --size N               task B image side of the transfer (default 112)
   --cut auto|LAYER:POOL  route 1's cut: auto = the explorer's pick (default block_6_expand_relu, unpooled, for
                          --head mil, where LAYER alone is enough; out_relu:avg for --head output; both chosen on a dev set)
   --head mil|output      route 1's head: a spatial multiple-instance head scoring every location of the unpooled
@@ -75,7 +77,9 @@ const HELP = `cat-to-radiology: transfer a pre-trained backbone to 100 synthetic
   --seed N               seed of data and training (default 1)
   --head-epochs N        epochs of the frozen head (default 10 for --head mil, 60 for --head output)
   --augment-copies N     the frozen head also trains on the backbone's features of N augmented copies of each
-                         training image, computed once (default 16 for --head mil, 0 for --head output; 0: off)
+                         training image, computed once (default 32 for --head mil, 0 for --head output; 0: off)
+  --no-mirror-test       score test images as they are (default: average each image's probability with its
+                         mirror image's, test-time augmentation)
   --fine-tune N          then fine-tune the top N backbone layers with weights (default 16; 0: off)
   --fine-tune-epochs N   fine-tuning epochs (default 8)
   --fine-tune-lr X       head learning rate while fine-tuning (default 0.001)
@@ -95,7 +99,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     args: [...argv],
     options: {
       route: { type: "string", default: "imagenet" },
-      size: { type: "string", default: "96" },
+      size: { type: "string", default: "112" },
       cut: { type: "string" },
       head: { type: "string", default: "mil" },
       "mil-pooling": { type: "string", default: "lse" },
@@ -112,6 +116,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
       "scratch-epochs": { type: "string", default: "15" },
       "scratch-size": { type: "string", default: "96" },
       full: { type: "boolean", default: false },
+      "no-mirror-test": { type: "boolean", default: false },
       "pretrain-examples": { type: "string", default: "10000" },
       "pretrain-epochs": { type: "string", default: "3" },
       "grad-cam": { type: "string", default: "6" },
@@ -169,6 +174,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     scratchEpochs: int("scratch-epochs", 1),
     scratchSize: int("scratch-size", 32),
     full: values.full,
+    mirrorTest: !values["no-mirror-test"],
     pretrainExamples: int("pretrain-examples", 100),
     pretrainEpochs: int("pretrain-epochs", 1),
     gradCam: int("grad-cam", 0),
@@ -178,7 +184,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
 
 /**
  * The frozen head's schedule unless told otherwise: the MIL head trains 10
- * epochs on the features of each image and 16 augmented copies, a new output
+ * epochs on the features of each image and 32 augmented copies, a new output
  * layer 60 epochs on the images alone (both chosen on the development set).
  */
 export function frozenHeadDefaults(
@@ -187,7 +193,7 @@ export function frozenHeadDefaults(
 ): { headEpochs: number; augmentCopies: number } {
   return {
     headEpochs: o.headEpochs ?? (milHead ? 10 : 60),
-    augmentCopies: o.augmentCopies ?? (milHead ? 16 : 0),
+    augmentCopies: o.augmentCopies ?? (milHead ? 32 : 0),
   };
 }
 

@@ -10,7 +10,7 @@
 //   '{"cut":"block_5_expand_relu","size":112}'
 // and every setting is also scored with flip test-time augmentation (the
 // probability of an image averaged with its mirror's).
-import { createTransferModel, loadEngine } from "@graft/core";
+import { createTransferModel, loadEngine, tensorDataset } from "@graft/core";
 import type { Backbone, Dataset, TransferModel } from "@graft/core";
 import { augmentedFeatures, spatialMilHead } from "@graft/vision";
 import * as tf from "@tensorflow/tfjs";
@@ -32,6 +32,13 @@ interface Setting {
   augCopies?: number;
   /** Momentum of the head's batch normalisation. @default vision's default */
   momentum?: number;
+  /** The head's hidden 1×1 channels. @default 0 */
+  units?: number;
+  /** Subtract each map's spatial mean per channel (the head sees how a location differs from its image). */
+  center?: boolean;
+  pooling?: "lse" | "max" | "topk";
+  /** Batch size of the head's training. @default 16 */
+  batchSize?: number;
 }
 
 const TASK = { kind: "binary", labels: LABELS } as const;
@@ -53,19 +60,20 @@ for (const arg of process.argv.slice(2)) {
   const train = await radiographData(trainSet, size, 3);
   const dev = await radiographData(devSet, size, 3);
   const devImages = (await dev.data.batch(devSet.map((_, i) => i))) as tf.Tensor4D;
-  const devFeatures = features(backbone, devImages);
+  const devFeatures = maybeCenter(features(backbone, devImages), s.center);
   const mirrored = tf.tidy(() => tf.image.flipLeftRight(devImages));
-  const mirroredFeatures = features(backbone, mirrored);
+  const mirroredFeatures = maybeCenter(features(backbone, mirrored), s.center);
   mirrored.dispose();
   const variants: Record<string, number[]> = { plain: [], flipTta: [] };
   if (members > 1) Object.assign(variants, { ensemble: [], ensembleFlipTta: [] });
   for (const seed of seeds) {
     // As runTransfer computes them: batches of 16, the fine-tuning's augmentation seeded by the seed.
-    const x = await augmentedFeatures(backbone, train.data, {
+    const raw = await augmentedFeatures(backbone, train.data, {
       copies,
       augment: radiographAugmenter(seed),
       batchSize: 16,
     });
+    const x = s.center ? centered(raw) : raw;
     const plain: number[][] = [];
     const flipped: number[][] = [];
     for (let m = 0; m < members; m++) {
@@ -92,6 +100,20 @@ for (const arg of process.argv.slice(2)) {
     .join("; ");
   console.log(`RESULT ${arg} seeds ${seeds.join(",")}: ${summary} (${seconds} s)`);
   console.log(`tensors ${tf.memory().numTensors}`);
+}
+
+function maybeCenter(x: tf.Tensor, center = false): tf.Tensor {
+  if (!center) return x;
+  const y = tf.tidy(() => x.sub(x.mean([1, 2], true)));
+  x.dispose();
+  return y;
+}
+
+function centered(data: Dataset & { readonly x: tf.Tensor; dispose(): void }) {
+  const x = maybeCenter(data.x.clone(), true);
+  data.dispose();
+  const out = tensorDataset(x, data.labels);
+  return Object.assign(out, { x, dispose: () => x.dispose() });
 }
 
 /** The backbone's (cut, unpooled) features of `images`, 32 at a time. The caller owns the result. */
@@ -123,8 +145,8 @@ async function trainHead(
     backbone,
     task: TASK,
     head: spatialMilHead({
-      pooling: "lse",
-      units: 0,
+      pooling: s.pooling ?? "lse",
+      units: s.units ?? 0,
       ...(s.momentum === undefined ? {} : { momentum: s.momentum }),
     }),
     freeze: "frozen",
@@ -140,7 +162,7 @@ async function trainHead(
         learningRate: s.learningRate ?? 3e-3,
       },
     ],
-    batchSize: 16,
+    batchSize: s.batchSize ?? 16,
     seed,
   });
   return model;
