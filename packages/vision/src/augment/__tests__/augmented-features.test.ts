@@ -3,19 +3,12 @@ import type { Backbone } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { layerBackbone } from "./layer-backbone.js";
 import { augmentedFeatures } from "../augmented-features.js";
 
 /** A tiny "backbone": the mean of each image's channels, [n, 8, 8, 3] → [n, 3]. */
 function meanBackbone(): Backbone {
-  const input = tf.input({ shape: [8, 8, 3] });
-  const output = tf.layers.globalAveragePooling2d({}).apply(input) as tf.SymbolicTensor;
-  return {
-    name: "mean",
-    model: tf.model({ inputs: input, outputs: output }),
-    inputSpec: { kind: "image", height: 8, width: 8, channels: 3, normalization: "unit" },
-    featureShape: [3],
-    provenance: {},
-  } as Backbone;
+  return layerBackbone("mean", [8, 8, 3], tf.layers.globalAveragePooling2d({}), [3]);
 }
 
 describe("augmentedFeatures", () => {

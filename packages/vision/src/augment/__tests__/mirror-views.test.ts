@@ -3,19 +3,12 @@ import type { Backbone } from "@graft/core";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { layerBackbone } from "./layer-backbone.js";
 import { mirrorViews } from "../mirror-views.js";
 
 /** A "backbone" that keeps where things are: [n, 4, 4, 1] flattened to [n, 16]. */
 function flattenBackbone(): Backbone {
-  const input = tf.input({ shape: [4, 4, 1] });
-  const output = tf.layers.flatten({}).apply(input) as tf.SymbolicTensor;
-  return {
-    name: "flatten",
-    model: tf.model({ inputs: input, outputs: output }),
-    inputSpec: { kind: "image", height: 4, width: 4, channels: 1, normalization: "unit" },
-    featureShape: [16],
-    provenance: {},
-  } as Backbone;
+  return layerBackbone("flatten", [4, 4, 1], tf.layers.flatten({}), [16]);
 }
 
 describe("mirrorViews", () => {
