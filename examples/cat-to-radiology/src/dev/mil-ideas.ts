@@ -102,6 +102,7 @@ for (const arg of process.argv.slice(2)) {
   console.log(`tensors ${tf.memory().numTensors}`);
 }
 
+/** `x` minus each map's spatial mean per channel when `center` (frees `x` then), else `x`. */
 function maybeCenter(x: tf.Tensor, center = false): tf.Tensor {
   if (!center) return x;
   const y = tf.tidy(() => x.sub(x.mean([1, 2], true)));
@@ -109,11 +110,11 @@ function maybeCenter(x: tf.Tensor, center = false): tf.Tensor {
   return y;
 }
 
+/** A features dataset whose maps are centred; frees `data`. */
 function centered(data: Dataset & { readonly x: tf.Tensor; dispose(): void }) {
   const x = maybeCenter(data.x.clone(), true);
   data.dispose();
-  const out = tensorDataset(x, data.labels);
-  return Object.assign(out, { x, dispose: () => x.dispose() });
+  return tensorDataset(x, data.labels);
 }
 
 /** The backbone's (cut, unpooled) features of `images`, 32 at a time. The caller owns the result. */
