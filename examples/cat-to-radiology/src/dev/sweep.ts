@@ -5,9 +5,10 @@
 // '{"scratch":true,"train":1000,"trainSeed":3001}'; '{"size":96,"cut":"block_6_expand_relu",
 // "head":"mil","milPooling":"lse"}' trains vision's spatial MIL head on the unpooled cut instead
 // ("augCopies":16,"headEpochs":10 also on the features of 16 augmented copies of each image).
+// The final development AUC averages each image with its mirror, as the example does ("tta":false: off).
 import { loadEngine } from "@graft/core";
 import type { Pooling, TransferModel } from "@graft/core";
-import { mobileNetV2 } from "@graft/vision";
+import { mirrorViews, mobileNetV2 } from "@graft/vision";
 import * as tf from "@tensorflow/tfjs";
 
 import { imagenetBackbone } from "../backbones/imagenet.js";
@@ -40,6 +41,8 @@ interface Setting {
   augCopies?: number;
   /** Seed of the head's initialisation and batch order. @default 1 */
   seed?: number;
+  /** Score the development set with mirror test-time augmentation, as the example does. @default true */
+  tta?: boolean;
 }
 
 const outDir = process.env["SWEEP_OUT"] ?? "out/dev-radiographs";
@@ -61,6 +64,7 @@ for (const arg of process.argv.slice(2)) {
   const dev = await radiographData(devSet, size, 3);
   const settings = {
     seed: s.seed ?? 1,
+    ...(s.tta === false ? {} : { testViews: mirrorViews() }),
     log: (line: string) => {
       if (line) console.log(`  ${line}`);
     },
